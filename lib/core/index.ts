@@ -1,0 +1,2 @@
+// Public surface of lib/core: filled in as modules land.
+export {};

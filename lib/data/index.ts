@@ -1,0 +1,2 @@
+// Public surface of lib/data: filled in as modules land.
+export {};

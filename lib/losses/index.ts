@@ -1,0 +1,2 @@
+// Public surface of lib/losses: filled in as modules land.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of lib/masking: filled in as modules land.
+export {};

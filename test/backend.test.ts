@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { initBackend, useBackend } from '../lib/backend';
+import { isWasmMatMulPatched } from '../lib/wasm_kernels';
+import { expectNoLeak } from './helpers';
+
+describe('backend', () => {
+  it('initBackend is idempotent and names the backend', async () => {
+    const a = await initBackend();
+    const b = await initBackend();
+    expect(a).to.equal(b);
+    expect(tf.getBackend()).to.equal(a.backend);
+    expect(a.reason).to.be.a('string').and.not.empty;
+  });
+
+  describe('wasm kernel fixes', function () {
+    before(async function () {
+      if ((await initBackend()).backend !== 'wasm') this.skip();
+    });
+    afterEach(async () => useBackend('wasm'));
+
+    it('transposed matMul gives the same numbers as explicit transposes', async () => {
+      await expectNoLeak(() => {
+        tf.tidy(() => {
+          const a = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 1);
+          const b = tf.randomNormal([3, 6, 5], 0, 1, 'float32', 2);
+          const viaFlags = tf.matMul(a, b, true, true);
+          const explicit = tf.matMul(a.transpose([0, 2, 1]), b.transpose([0, 2, 1]));
+          expect(viaFlags.shape).to.deep.equal([3, 4, 6]);
+          expect(tf.max(tf.abs(viaFlags.sub(explicit))).dataSync()[0]).to.be.below(1e-5);
+        });
+      });
+    });
+
+    it('routes BatchMatMul through the installed override', () => {
+      // The timing floor (<= 2x the plain product) is measured by `npm run bench:matmul`, not here.
+      expect(isWasmMatMulPatched()).to.equal(true);
+    });
+
+    it('gather has a gradient on wasm equal to cpu, duplicates summed', async () => {
+      const tableValues = Array.from({ length: 40 }, (_, i) => Math.sin(i));
+      const ids = [1, 3, 1, 1, 9, 0];
+      const weights = Array.from({ length: 24 }, (_, i) => i * 0.5 - 3);
+      const gradOn = async () =>
+        tf.tidy(() => {
+          const table = tf.tensor2d(tableValues, [10, 4]);
+          const w = tf.tensor2d(weights, [6, 4]);
+          const f = (t: tf.Tensor) => tf.gather(t, tf.tensor1d(ids, 'int32')).mul(w).sum();
+          return tf.grad(f)(table);
+        });
+      const wasmGrad = await expectNoLeak(async () => {
+        const g = await gradOn();
+        const v = await g.array();
+        g.dispose();
+        return v as number[][];
+      });
+      await useBackend('cpu');
+      const g = await gradOn();
+      const cpuGrad = (await g.array()) as number[][];
+      g.dispose();
+      expect(wasmGrad).to.deep.equal(cpuGrad);
+      expect(wasmGrad[1]).to.deep.equal([0, 1, 2, 3].map((j) => weights[j] + weights[8 + j] + weights[12 + j]));
+    });
+  });
+});

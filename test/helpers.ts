@@ -1,0 +1,23 @@
+/** Shared test helpers. */
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+
+/** Run `fn` and assert it leaves `tf.memory().numTensors` unchanged. */
+export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const out = await fn();
+  const after = tf.memory().numTensors;
+  expect(after, `tensor leak: ${after - before} tensors left behind`).to.equal(before);
+  return out;
+}
+
+/** Max relative error |a-b| / max(|b|, floor) over two flat arrays of equal length. */
+export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<number>, floor = 1e-6): number {
+  expect(actual.length, 'length').to.equal(expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor);
+    worst = Math.max(worst, err);
+  }
+  return worst;
+}
