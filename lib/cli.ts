@@ -1,46 +1,32 @@
 #!/usr/bin/env node
-/** mvlm command line: `mvlm info [--json]` (more commands arrive with later modules). */
-import { initBackend } from './backend';
-import { runDemo } from './demo';
+/** mvlm command line. Each command lives in `lib/commands/<name>.ts`; add one line to COMMANDS. */
+import { demoCommand } from './commands/demo';
+import { infoCommand } from './commands/info';
 
-const USAGE = `usage: mvlm <command> [options]
-commands:
-  info [--json]   backend, versions, tfjs-node / wasm SIMD / threads availability
-  demo            a short tour of the losses on random tensors`;
+type Command = { run: (args: string[]) => Promise<number>; help: string };
 
-async function info(args: string[]): Promise<void> {
-  const json = args.includes('--json');
-  const result = await initBackend({ quiet: json });
-  if (json) {
-    console.log(JSON.stringify(result, null, 2));
-    return;
-  }
-  console.log(`backend        ${result.backend} (${result.reason})`);
-  console.log(`tfjs           ${result.tfjsVersion}`);
-  console.log(`node           ${result.nodeVersion}`);
-  console.log(`tfjs-node      ${result.tfjsNodeAvailable ? 'available' : 'not installed'}`);
-  console.log(`wasm SIMD      ${result.wasmSimd ?? 'n/a'}`);
-  console.log(`wasm threads   ${result.wasmThreads ?? 'n/a'}`);
+const COMMANDS: Record<string, Command> = {
+  info: { run: infoCommand, help: 'info [--json]      backend, versions, tfjs-node / wasm SIMD / threads' },
+  demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },
+};
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.help}`);
+  return `usage: mvlm <command> [options]\ncommands:\n${lines.join('\n')}`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'info':
-      await info(rest);
-      return 0;
-    case 'demo':
-      await runDemo();
-      return 0;
-    case undefined:
-    case '-h':
-    case '--help':
-      console.log(USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      console.error(`mvlm: unknown command '${command}'\n${USAGE}`);
-      return 1;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
   }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`mvlm: unknown command '${name}'\n${usage()}`);
+    return 1;
+  }
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(
