@@ -1,2 +1,6 @@
-// Public surface of lib/masking: filled in as modules land.
-export {};
+// Public surface of lib/masking: seeded mask generators (1 = masked, labels -100 where ignored).
+export type { Seed } from './seed';
+export * from './random_patch';
+export * from './block_mask';
+export * from './bert_mask';
+export * from './patch_dropout';
