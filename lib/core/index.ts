@@ -1,2 +1,8 @@
-// Public surface of lib/core: filled in as modules land.
-export {};
+/** The one transformer core every tower, fusion encoder and decoder in mvlm is built from. */
+export * from './params';
+export * from './layers';
+export * from './attention';
+export * from './block';
+export * from './encoder';
+export * from './embeddings';
+export { patchify, unpatchify } from './patchify';
