@@ -43,7 +43,7 @@ export class Linear {
     }
     return onLastAxis(x, this.outDim, (x2) => {
       const y = tf.matMul(x2, this.w as tf.Tensor2D);
-      return this.b ? y.add(this.b) : y;
+      return (this.b ? y.add(this.b) : y) as tf.Tensor2D;
     });
   }
 
