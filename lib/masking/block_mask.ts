@@ -61,7 +61,9 @@ function resolve(o: BlockMaskOptions, who: string): Resolved {
   const minBlock = o.minBlock ?? 16;
   const maxBlock = o.maxBlock ?? o.numMasked;
   if (!(minBlock > 0)) throw new Error(`${who}: minBlock must be > 0, got ${minBlock}`);
-  if (!(maxBlock >= minBlock)) throw new Error(`${who}: maxBlock (${maxBlock}) must be >= minBlock (${minBlock})`);
+  // Only a given maxBlock must exceed minBlock: a target below minBlock is fine (BEiT samples the
+  // area from the reversed interval [remaining, min] then).
+  if (o.maxBlock !== undefined && !(maxBlock >= minBlock)) throw new Error(`${who}: maxBlock (${maxBlock}) must be >= minBlock (${minBlock})`);
   const minAspect = o.minAspect ?? 0.3;
   const maxAspect = o.maxAspect ?? 1 / minAspect;
   if (!(minAspect > 0 && maxAspect >= minAspect)) {
