@@ -1,0 +1,127 @@
+/**
+ * Zero-shot classification (CLIP-style prompt ensembles): each class's text embeddings are
+ * L2-normalised per template, averaged over templates and re-normalised; an image's class is the
+ * one of highest cosine similarity. Reports top-1, top-k (k = min(5, C)) and balanced accuracy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DenseInput, IntInput, asMatrix, asTensor, checkDim, finiteOwned, checkIndices, l2NormalizeRows, shapeOf, toInts } from './inputs';
+import { buildPrompts } from './templates';
+
+/** Embeds texts: returns `[texts.length, D]`. A returned tensor is disposed by the caller (zeroShot). */
+export type TextEncoderFn = (texts: string[]) => DenseInput | Promise<DenseInput>;
+
+export interface ZeroShotInput {
+  /** `[N, D]` image embeddings. */
+  imageEmb: DenseInput;
+  /** `[N]` true class of each image, in [0, C). */
+  labels: IntInput;
+  /** `[C, K, D]` (K templates per class) or `[C, D]` class text embeddings. Or give the three below. */
+  classTextEmb?: DenseInput;
+  /** `[C]` class names, filled into `templates` and embedded with `encodeText`. */
+  classNames?: readonly string[];
+  /** `[K]` templates with a `{}` placeholder (see PROMPT_TEMPLATES). */
+  templates?: readonly string[];
+  encodeText?: TextEncoderFn;
+  /** Top-k cut-off (default 5; clipped to C). */
+  topK?: number;
+}
+
+export interface ZeroShotResult {
+  top1: number;
+  /** Accuracy at k = `k` (= min(topK, C)). */
+  topK: number;
+  k: number;
+  /** Mean over classes present in `labels` of per-class recall (sklearn's balanced_accuracy_score). */
+  balancedAccuracy: number;
+  /** `[C]` recall per class; NaN for classes absent from `labels`. */
+  perClassRecall: number[];
+  /** `[N]` predicted class per image. */
+  predictions: Int32Array;
+}
+
+export async function zeroShot(input: ZeroShotInput): Promise<ZeroShotResult> {
+  const classEmb = await classTextTensor(input); // owned, [C, K, D]
+  try {
+    const C = classEmb.shape[0];
+    if (C < 1) throw new Error('zeroShot: no classes');
+    const k = Math.min(input.topK ?? 5, C);
+    const imgShape = shapeOf(input.imageEmb);
+    checkDim(imgShape, 'imageEmb', 1, classEmb.shape, 'classTextEmb', 2);
+    const labels = toInts(input.labels, 'zeroShot: labels');
+    checkIndices(labels, 'zeroShot: labels', imgShape[0], C, 'number of classes');
+    const img = await finiteOwned(
+      tf.tidy(() => l2NormalizeRows(asMatrix(input.imageEmb, 'zeroShot: imageEmb'))), 'zeroShot: imageEmb'); // [N, D]
+    const topIdx = tf.tidy(() => {
+      const perTemplate = classEmb.div(classEmb.square().sum(2, true).sqrt().maximum(1e-12)); // [C, K, D]
+      const proto = l2NormalizeRows(perTemplate.mean(1) as tf.Tensor2D); // [C, D]
+      const sims = tf.matMul(img, proto.transpose()); // [N, C]
+      return tf.topk(sims, k).indices; // [N, k]
+    });
+    img.dispose();
+    const idx = (await topIdx.data()) as Int32Array;
+    topIdx.dispose();
+    return score(idx, labels, C, k);
+  } finally {
+    classEmb.dispose();
+  }
+}
+
+function score(topIdx: Int32Array, labels: Int32Array, C: number, k: number): ZeroShotResult {
+  const N = labels.length;
+  const predictions = new Int32Array(N);
+  const support = new Array<number>(C).fill(0);
+  const correct = new Array<number>(C).fill(0);
+  let top1 = 0;
+  let topK = 0;
+  for (let i = 0; i < N; i++) {
+    const row = topIdx.subarray(i * k, (i + 1) * k);
+    predictions[i] = row[0];
+    support[labels[i]]++;
+    if (row[0] === labels[i]) { top1++; correct[labels[i]]++; }
+    if (row.includes(labels[i])) topK++;
+  }
+  const perClassRecall = support.map((s, c) => (s > 0 ? correct[c] / s : NaN));
+  const present = perClassRecall.filter((r) => !Number.isNaN(r));
+  return {
+    top1: top1 / N,
+    topK: topK / N,
+    k,
+    balancedAccuracy: present.reduce((a, b) => a + b, 0) / present.length,
+    perClassRecall,
+    predictions,
+  };
+}
+
+/** The class text embeddings as an owned `[C, K, D]` tensor, from either input form. */
+async function classTextTensor(input: ZeroShotInput): Promise<tf.Tensor3D> {
+  if (input.classTextEmb != null) {
+    const shape = shapeOf(input.classTextEmb);
+    if (shape.length !== 2 && shape.length !== 3) {
+      throw new Error(`zeroShot: classTextEmb must be [C, K, D] or [C, D], got [${shape}]`);
+    }
+    const t = tf.tidy(() => {
+      const x = asTensor(input.classTextEmb!, 'zeroShot: classTextEmb', shape.length);
+      return (shape.length === 2 ? x.expandDims(1) : x.clone()) as tf.Tensor3D;
+    });
+    return finiteOwned(t, 'zeroShot: class text embeddings');
+  }
+  const { classNames, templates, encodeText } = input;
+  if (!classNames || !templates || !encodeText) {
+    throw new Error('zeroShot: give classTextEmb, or classNames + templates + encodeText');
+  }
+  const prompts = buildPrompts(classNames, templates);
+  const encoded = await encodeText(prompts);
+  try {
+    const t = tf.tidy(() => {
+      const e = asMatrix(encoded, 'zeroShot: encodeText(prompts)'); // [C*K, D]
+      if (e.shape[0] !== prompts.length) {
+        throw new Error(`zeroShot: encodeText returned [${e.shape}] for ${prompts.length} prompts`);
+      }
+      // [C*K, D] -> [C, K, D]: prompts are class-major.
+      return e.reshape([classNames.length, templates.length, e.shape[1]]) as tf.Tensor3D;
+    });
+    return finiteOwned(t, 'zeroShot: class text embeddings');
+  } finally {
+    if (encoded instanceof tf.Tensor) encoded.dispose();
+  }
+}
