@@ -1,0 +1,112 @@
+/**
+ * Writes a run's report into its output directory:
+ *   results.json   every number, the config, versions, backend, seeds (the CompareResults itself)
+ *   results.md     the key table and the full table
+ *   plots/*.svg    the Vega-Lite plots, rendered server-side
+ *   report.html    one self-contained page (inline CSS, tables, inlined SVGs, no external URLs)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderPlots, type Plot, type PlotOptions } from './plots';
+import { fullTable, keyTable, reportMarkdown, runSummaryLine, type Table } from './table';
+import { parseCompareResults, type CompareResults } from './types';
+
+export interface ReportPaths {
+  json: string;
+  markdown: string;
+  html: string;
+  /** Plot name -> SVG path. */
+  plots: Record<string, string>;
+}
+
+const CSS = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #222;
+  margin: 24px auto; max-width: 1150px; padding: 0 16px; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: 4px; }
+h2 { font-size: 1.2em; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.run, .note { color: #555; font-size: 0.9em; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+th { background: #f4f4f4; text-align: left; vertical-align: bottom; white-space: normal; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody tr:hover { background: #f8f8ff; }
+figure { margin: 16px 0 28px; }
+figure svg { max-width: 100%; height: auto; }
+pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 0.8em; }
+`;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function tableToHtml(table: Table, id: string): string {
+  const cls = (j: number): string => (table.numeric[j] ? ' class="num"' : '');
+  // Long metric names may wrap after a slash rather than widen the table.
+  const head = table.columns.map((c, j) => `<th${cls(j)}>${escapeHtml(c).replace(/\//g, '/<wbr>')}</th>`).join('');
+  const rows = table.rows.map((r) => `<tr>${r.map((c, j) => `<td${cls(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`);
+  return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+/** The self-contained page: tables and the plots' SVG inlined (their ids are namespaced per plot). */
+export function reportHtml(results: CompareResults, plots: Plot[]): string {
+  const title = `mvlm compare-objectives · ${results.preset}`;
+  const figures = plots.map(
+    (p) => `<figure id="plot-${p.name}" aria-label="${escapeHtml(p.title)}">\n${p.svg}\n</figure>`,
+  );
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="run">${escapeHtml(runSummaryLine(results))}</p>
+<h2>Key metrics</h2>
+<p class="note">Mean ± sample std over seeds; — means the arm has no such metric. Recalls and accuracies are fractions.</p>
+<div class="scroll">${tableToHtml(keyTable(results), 'key-metrics')}</div>
+<h2>Plots</h2>
+${figures.join('\n')}
+<h2>All metrics</h2>
+<div class="scroll">${tableToHtml(fullTable(results), 'all-metrics')}</div>
+<h2>Config</h2>
+<pre id="config">${escapeHtml(JSON.stringify(results.config, null, 2) ?? 'undefined')}</pre>
+</body>
+</html>
+`;
+}
+
+/** Writes results.json, results.md, plots/*.svg and report.html into `outDir` (created if needed). */
+export async function writeReport(outDir: string, results: CompareResults, options: PlotOptions = {}): Promise<ReportPaths> {
+  const plotDir = path.join(outDir, 'plots');
+  fs.mkdirSync(plotDir, { recursive: true });
+  const paths: ReportPaths = {
+    json: path.join(outDir, 'results.json'),
+    markdown: path.join(outDir, 'results.md'),
+    html: path.join(outDir, 'report.html'),
+    plots: {},
+  };
+  fs.writeFileSync(paths.json, JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(paths.markdown, reportMarkdown(results));
+  const plots = await renderPlots(results, options);
+  for (const p of plots) {
+    paths.plots[p.name] = path.join(plotDir, `${p.name}.svg`);
+    fs.writeFileSync(paths.plots[p.name], p.svg);
+  }
+  fs.writeFileSync(paths.html, reportHtml(results, plots));
+  return paths;
+}
+
+/** Reads and validates a `results.json` written by `writeReport` (non-finite metrics come back NaN). */
+export function readResults(file: string): CompareResults {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`readResults: cannot read ${file}: ${(err as Error).message}`);
+  }
+  return parseCompareResults(json, file);
+}

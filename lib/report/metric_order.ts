@@ -1,0 +1,120 @@
+/**
+ * Which metrics the report shows, in what order, and how numbers are written. Order follows the
+ * question the report answers: what the contrastive evaluations say (retrieval, zero-shot), what
+ * every arm can be probed on (linear probe, compositional), what the masked arms reconstruct, the
+ * representation diagnostics, and last what it all cost.
+ */
+
+const GROUP_ORDER = ['retrieval', 'zeroshot', 'probe', 'compositional', 'recon', 'diag'];
+const COST_GROUP = 'cost';
+/** Splits: in-style before cross-style; other split names follow alphabetically. */
+const SPLIT_ORDER = ['in', 'cross'];
+const LEAF_ORDER = [
+  'i2t_r1', 'i2t_r5', 'i2t_r10', 't2i_r1', 't2i_r5', 't2i_r10',
+  'i2t_mean_rank', 'i2t_median_rank', 't2i_mean_rank', 't2i_median_rank',
+  'top1', 'top5', 'balanced_acc', 'acc', 'l2',
+  'color', 'shape', 'size', 'relation', 'mean',
+  'psnr', 'mse', 'mlm_acc', 'mim_acc',
+  'alignment', 'uniformity', 'modality_gap', 'erank_image', 'erank_text',
+  'wall_time_s', 'samples_per_s', 'gflops_per_step',
+];
+/** Leaves shown in the compact (key) table; the full table shows everything. */
+const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
+  retrieval: (l) => /_r5$/.test(l),
+  zeroshot: (l) => l === 'top1',
+  probe: (l) => l === 'acc',
+  compositional: () => true,
+  recon: (l) => l === 'psnr' || l.endsWith('_acc'),
+  diag: (l) => l === 'modality_gap',
+  [COST_GROUP]: () => true,
+};
+/** Metrics where larger is better, for reading the plots; anything else is not assumed. */
+const ACCURACY_LEAF = /(_r\d+|top\d+|acc|^color$|^shape$|^size$|^relation$)$/;
+
+export interface MetricName {
+  group: string;
+  split: string;
+  leaf: string;
+}
+
+export function parseMetricName(metric: string): MetricName {
+  const parts = metric.split('/');
+  const group = parts[0];
+  const leaf = parts.length > 1 ? parts[parts.length - 1] : '';
+  return { group, split: parts.slice(1, -1).join('/'), leaf };
+}
+
+function rank(list: string[], item: string): number {
+  const i = list.indexOf(item);
+  return i < 0 ? list.length : i;
+}
+
+function groupRank(group: string): number {
+  if (group === COST_GROUP) return GROUP_ORDER.length + 1; // unknown groups sit before cost
+  return rank(GROUP_ORDER, group);
+}
+
+/** Compares two metric names for the report's column order. */
+export function compareMetrics(a: string, b: string): number {
+  const ma = parseMetricName(a);
+  const mb = parseMetricName(b);
+  return (
+    groupRank(ma.group) - groupRank(mb.group) ||
+    ma.group.localeCompare(mb.group) ||
+    rank(SPLIT_ORDER, ma.split) - rank(SPLIT_ORDER, mb.split) ||
+    ma.split.localeCompare(mb.split) ||
+    rank(LEAF_ORDER, ma.leaf) - rank(LEAF_ORDER, mb.leaf) ||
+    ma.leaf.localeCompare(mb.leaf)
+  );
+}
+
+/** The distinct metric names, in report order. */
+export function orderMetrics(metrics: Iterable<string>): string[] {
+  return [...new Set(metrics)].sort(compareMetrics);
+}
+
+/** True for metrics in the compact table (unknown groups are shown: they were added on purpose). */
+export function isKeyMetric(metric: string): boolean {
+  const { group, leaf } = parseMetricName(metric);
+  const pick = KEY_LEAVES[group];
+  return pick === undefined ? true : pick(leaf);
+}
+
+/** True for accuracy-like metrics (recalls, top-k, accuracies): fractions where higher is better. */
+export function isAccuracyMetric(metric: string): boolean {
+  return ACCURACY_LEAF.test(parseMetricName(metric).leaf);
+}
+
+/** Column title: the metric name itself, except for the cost columns. */
+export function metricLabel(metric: string): string {
+  const cost: Record<string, string> = {
+    'cost/wall_time_s': 'wall time (s)',
+    'cost/samples_per_s': 'samples/s',
+    'cost/gflops_per_step': 'GFLOPs/step',
+  };
+  return cost[metric] ?? metric;
+}
+
+/** Decimals for a value: 3 below 1, fewer as the magnitude grows (R@5 0.412, PSNR 18.37, 1234). */
+export function decimalsFor(x: number): number {
+  const a = Math.abs(x);
+  if (a >= 1000) return 0;
+  if (a >= 100) return 1;
+  if (a >= 1) return 2;
+  return 3;
+}
+
+function fixed(x: number, decimals: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  return x.toFixed(decimals);
+}
+
+/** `mean` for one seed, `mean ± std` for several, both to the mean's decimals. */
+export function formatStat(stat: { mean: number; std: number; n: number }): string {
+  const d = decimalsFor(stat.mean);
+  return stat.n > 1 ? `${fixed(stat.mean, d)} ± ${fixed(stat.std, d)}` : fixed(stat.mean, d);
+}
+
+/** The placeholder for a metric an arm does not report. */
+export const MISSING = '—';

@@ -1,0 +1,127 @@
+/**
+ * Results tables. One table model (header + string cells) rendered three ways: markdown
+ * (`results.md`), aligned plain text (the console) and HTML (`html.ts`).
+ * - the key table: one row per arm, the key metrics as columns (see `metric_order.ts`);
+ * - the full table: one row per metric, one column per arm, every metric (too many for columns).
+ */
+import { formatStat, isKeyMetric, metricLabel, MISSING, orderMetrics } from './metric_order';
+import { summarizeArms, type ArmSummary } from './summary';
+import type { CompareResults, ObjectiveWeight } from './types';
+
+export interface Table {
+  columns: string[];
+  rows: string[][];
+  /** Per column: right-align (numbers). */
+  numeric: boolean[];
+}
+
+export interface TableOptions {
+  /** Metric columns to show, in this order; default: the key metrics present in any arm. */
+  metrics?: string[];
+}
+
+/** `clip`, or `mae + 0.1·mlm` (weights shown when not 1). */
+export function formatObjectives(objectives: ObjectiveWeight[]): string {
+  return objectives.map((o) => (o.weight === 1 ? o.name : `${o.weight}·${o.name}`)).join(' + ');
+}
+
+/** Parameter count as `850k` / `1.23M`. */
+export function formatCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)}k`;
+  return String(n);
+}
+
+function presentMetrics(arms: ArmSummary[]): string[] {
+  return orderMetrics(arms.flatMap((a) => Object.keys(a.metrics)));
+}
+
+function cell(arm: ArmSummary, metric: string): string {
+  const stat = arm.metrics[metric];
+  return stat === undefined ? MISSING : formatStat(stat);
+}
+
+/** One row per arm: arm, objectives, seeds, params, then the metric columns. */
+export function keyTable(results: CompareResults, options: TableOptions = {}): Table {
+  const arms = summarizeArms(results);
+  const metrics = options.metrics ?? presentMetrics(arms).filter(isKeyMetric);
+  return {
+    columns: ['arm', 'objectives', 'seeds', 'params', ...metrics.map(metricLabel)],
+    rows: arms.map((arm) => [
+      arm.name,
+      formatObjectives(arm.objectives),
+      String(arm.seeds.length),
+      formatCount(arm.params),
+      ...metrics.map((m) => cell(arm, m)),
+    ]),
+    numeric: [false, false, true, true, ...metrics.map(() => true)],
+  };
+}
+
+/** One row per metric (every metric present), one column per arm. */
+export function fullTable(results: CompareResults): Table {
+  const arms = summarizeArms(results);
+  return {
+    columns: ['metric', ...arms.map((a) => a.name)],
+    rows: presentMetrics(arms).map((m) => [metricLabel(m), ...arms.map((a) => cell(a, m))]),
+    numeric: [false, ...arms.map(() => true)],
+  };
+}
+
+export function tableToMarkdown(table: Table): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const line = (cells: string[]): string => `| ${cells.map(esc).join(' | ')} |`;
+  const rule = table.numeric.map((n) => (n ? '---:' : '---'));
+  return [line(table.columns), `|${rule.join('|')}|`, ...table.rows.map(line)].join('\n');
+}
+
+/** Columns padded to equal width (by code points, so `±` and `—` count as one). */
+export function tableToText(table: Table): string {
+  const len = (s: string): number => [...s].length;
+  const widths = table.columns.map((c, j) => Math.max(len(c), ...table.rows.map((r) => len(r[j]))));
+  const pad = (s: string, j: number): string => {
+    const fill = ' '.repeat(widths[j] - len(s));
+    return table.numeric[j] ? fill + s : s + fill;
+  };
+  const line = (cells: string[]): string => cells.map(pad).join('  ').trimEnd();
+  return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
+}
+
+/** The key table as markdown: one row per arm, `mean ± std` with several seeds, `—` when absent. */
+export function resultsMarkdown(results: CompareResults, options: TableOptions = {}): string {
+  return tableToMarkdown(keyTable(results, options));
+}
+
+/** The key table as aligned plain text, for the console. */
+export function resultsText(results: CompareResults, options: TableOptions = {}): string {
+  return tableToText(keyTable(results, options));
+}
+
+/** One line on what the run was: preset, date, backend, versions, seeds. */
+export function runSummaryLine(results: CompareResults): string {
+  const v = results.versions;
+  return (
+    `preset ${results.preset} · ${results.createdAt} · backend ${results.backend} · ` +
+    `mvlm ${v.mvlm}, tfjs ${v.tfjs}, node ${v.node} · seeds ${results.seeds.join(', ')}`
+  );
+}
+
+/** `results.md`: the run line, the key table and the full table. */
+export function reportMarkdown(results: CompareResults): string {
+  return [
+    '# mvlm compare-objectives results',
+    '',
+    runSummaryLine(results),
+    '',
+    'Values are mean ± sample std over seeds; — means the arm has no such metric.',
+    '',
+    '## Key metrics',
+    '',
+    resultsMarkdown(results),
+    '',
+    '## All metrics',
+    '',
+    tableToMarkdown(fullTable(results)),
+    '',
+  ].join('\n');
+}
