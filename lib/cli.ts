@@ -2,11 +2,13 @@
 /** mvlm command line. Each command lives in `lib/commands/<name>.ts`; add one line to COMMANDS. */
 import { demoCommand } from './commands/demo';
 import { infoCommand } from './commands/info';
+import { useCommand } from './commands/use';
 
 type Command = { run: (args: string[]) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
   info: { run: infoCommand, help: 'info [--json]      backend, versions, tfjs-node / wasm SIMD / threads' },
+  use: { run: useCommand, help: 'use fetch-instructions|check|tiny   USE-lite text tower files ($MVLM_USE_DIR)' },
   demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },
 };
 
