@@ -48,17 +48,15 @@ describe('masking/patchDropout', () => {
       const probe = patchDropout({ tokens: x, ratio: 0.5, hasCls: true, seed: 3 });
       const keepRows = probe.keepIndices.arraySync();
       tf.dispose([probe.tokens, probe.keepIndices]);
-      const lossOf = (t: tf.Tensor3D) => tf.tidy(() => {
-        const out = patchDropout({ tokens: t, ratio: 0.5, hasCls: true, seed: 3 });
+      // Gradient of sum(dropout(t) * weights) w.r.t. t, for fixed weights [B, 1+K, D].
+      const gradFor = (weights: tf.Tensor3D) => tf.grad((t: tf.Tensor) => tf.tidy(() => {
+        const out = patchDropout({ tokens: t as tf.Tensor3D, ratio: 0.5, hasCls: true, seed: 3 });
         out.keepIndices.dispose();
-        return tf.sum(tf.mul(out.tokens, w));
-      });
-      const g = tf.grad(lossOf)(x);
-      const ones = tf.grad((t: tf.Tensor3D) => tf.tidy(() => {
-        const out = patchDropout({ tokens: t, ratio: 0.5, hasCls: true, seed: 3 });
-        out.keepIndices.dispose();
-        return tf.sum(out.tokens);
+        return tf.sum(tf.mul(out.tokens, weights));
       }))(x);
+      const allOnes = tf.onesLike(w);
+      const [g, ones] = [gradFor(w), gradFor(allOnes)];
+      allOnes.dispose();
       const [grad, unit, weights] = [g.arraySync() as number[][][], ones.arraySync() as number[][][], w.arraySync()];
       tf.dispose([g, ones]);
       for (let b = 0; b < B; b++) {
