@@ -1,0 +1,22 @@
+/** Model-agnostic training: AdamW, schedule, clipping, accumulation, checkpoints, metrics, the loop. */
+export { AdamW } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { lrAt } from './schedule';
+export type { ScheduleOptions } from './schedule';
+export { clipByGlobalNorm, globalNorm } from './clip_grad';
+export type { NamedGrads } from './clip_grad';
+export { GradAccumulator } from './accumulate';
+export type { LossOutput, AccumulatedStep } from './accumulate';
+export { encodeSafetensors, decodeSafetensors, fromTf, toTf } from './safetensors';
+export type { STDtype, STTensor, STFile } from './safetensors';
+export { saveCheckpoint, loadCheckpoint, latestCheckpoint, listCheckpoints, disposeCheckpoint, checkpointsDir } from './checkpoint';
+export type { SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint';
+export { MetricsLog, readMetrics, METRICS_FILE } from './metrics';
+export type { MetricsLine } from './metrics';
+export { LossMonitor, NonFiniteLossError } from './monitor';
+export type { StepRecord } from './monitor';
+export { Progress } from './progress';
+export { trainOptionsSchema } from './options';
+export type { TrainConfig, ResolvedTrainConfig, RunOptions } from './options';
+export { train } from './trainer';
+export type { TrainTask, TrainResult } from './trainer';
