@@ -114,8 +114,9 @@ interface Model { w: tf.Variable; b: tf.Variable }
 /** Adam on mean CE + λ‖W‖² from zero init; full batch unless `batchSize` < N. */
 function fit(train: Split, C: number, l2: number, steps: number, lr: number, batchSize: number | undefined, seed: number): Model {
   const [N, D] = train.x.shape;
-  const w = tf.variable(tf.zeros([D, C]), true);
-  const b = tf.variable(tf.zeros([C]), true);
+  // tidy frees the zeros; variables survive it.
+  const w = tf.tidy(() => tf.variable(tf.zeros([D, C]), true)); // [D, C]
+  const b = tf.tidy(() => tf.variable(tf.zeros([C]), true)); // [C]
   const opt = tf.train.adam(lr);
   const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(train.y, 'int32'), C).toFloat()); // [N, C]
   const rng = new Rng(seed); // same minibatch order for every λ of the grid
