@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** mvlm command line. Each command lives in `lib/commands/<name>.ts`; add one line to COMMANDS. */
+import { dataCommand } from './commands/data';
 import { demoCommand } from './commands/demo';
 import { infoCommand } from './commands/info';
 import { useCommand } from './commands/use';
@@ -9,6 +10,7 @@ type Command = { run: (args: string[]) => Promise<number>; help: string };
 const COMMANDS: Record<string, Command> = {
   info: { run: infoCommand, help: 'info [--json]      backend, versions, tfjs-node / wasm SIMD / threads' },
   use: { run: useCommand, help: 'use fetch-instructions|check|tiny   USE-lite text tower files ($MVLM_USE_DIR)' },
+  data: { run: dataCommand, help: 'data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]' },
   demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },
 };
 

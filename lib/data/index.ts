@@ -1,2 +1,22 @@
-// Public surface of lib/data: filled in as modules land.
-export {};
+/** lib/data: datasets, the subword tokenizer, the image pipeline and batching. */
+export { loadDataset, DATASET_SPECS } from './load';
+export type { Dataset, Item, ItemMeta, HardNegative, LoadOptions, SkippedItem, Split } from './types';
+export { DEFAULT_IMAGE_SIZE } from './types';
+export { EMOJI_CATEGORIES, EMOJI_STYLES, EMOJI_TEST_PERCENT, emojiSubcategories } from './emoji';
+export type { EmojiStyle } from './emoji';
+export { DIGIT_NAMES } from './mnist';
+export { COLOURS, COLOUR_NAMES, RELATIONS, SHAPES, SIZES, SHAPES_DEFAULT_SIZES, captionScene, renderScene, sampleScene } from './shapes';
+export type { Scene, SceneObject } from './shapes';
+export { USER_TEST_PERCENT, skippedSummary } from './user_data';
+export { SubwordTokenizer, SPECIAL_TOKENS, PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID, normaliseText } from './tokenizer';
+export type { Encoding, TokenizerBuildOptions, TokenizerJSON } from './tokenizer';
+export { decodeImage, resizeBilinear, toFloat, toUint8 } from './image';
+export { augmentImage, flipHorizontal, normaliseInto, NO_NORMALISATION, HALF_NORMALISATION, IMAGENET_NORMALISATION } from './transform';
+export type { Augmentation, Normalisation } from './transform';
+export { Batcher, disposeBatch } from './batcher';
+export type { Batch, BatcherOptions } from './batcher';
+export { captionCorpus, datasetStats } from './stats';
+export type { DatasetStats, Summary } from './stats';
+export { writePreview } from './preview';
+export type { PreviewOptions } from './preview';
+export { clearMemo } from './cache';
