@@ -30,6 +30,7 @@ table { border-collapse: collapse; font-size: 0.85em; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
 th { background: #f4f4f4; text-align: left; vertical-align: bottom; white-space: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.sd { display: block; color: #777; font-size: 0.85em; }
 tbody tr:hover { background: #f8f8ff; }
 figure { margin: 16px 0 28px; }
 figure svg { max-width: 100%; height: auto; }
@@ -44,7 +45,9 @@ export function tableToHtml(table: Table, id: string): string {
   const cls = (j: number): string => (table.numeric[j] ? ' class="num"' : '');
   // Long metric names may wrap after a slash rather than widen the table.
   const head = table.columns.map((c, j) => `<th${cls(j)}>${escapeHtml(c).replace(/\//g, '/<wbr>')}</th>`).join('');
-  const rows = table.rows.map((r) => `<tr>${r.map((c, j) => `<td${cls(j)}>${escapeHtml(c)}</td>`).join('')}</tr>`);
+  // `mean ± std` puts the std on a second, smaller line: the table stays narrow enough to read.
+  const body = (c: string): string => escapeHtml(c).replace(/ ± (.*)$/, '<span class="sd">± $1</span>');
+  const rows = table.rows.map((r) => `<tr>${r.map((c, j) => `<td${cls(j)}>${body(c)}</td>`).join('')}</tr>`);
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 

@@ -95,12 +95,15 @@ export function metricLabel(metric: string): string {
   return cost[metric] ?? metric;
 }
 
-/** Decimals for a value: 3 below 1, fewer as the magnitude grows (R@5 0.412, PSNR 18.37, 1234). */
+/**
+ * Decimals for values up to `x` in magnitude: 3 up to 1 (so recalls 0.412 and 1.000 align), fewer
+ * as the magnitude grows (PSNR 18.37, samples/s 110.4, 1234). Non-finite x gives 3.
+ */
 export function decimalsFor(x: number): number {
   const a = Math.abs(x);
   if (a >= 1000) return 0;
   if (a >= 100) return 1;
-  if (a >= 1) return 2;
+  if (a > 1) return 2;
   return 3;
 }
 
@@ -110,9 +113,12 @@ function fixed(x: number, decimals: number): string {
   return x.toFixed(decimals);
 }
 
-/** `mean` for one seed, `mean ± std` for several, both to the mean's decimals. */
-export function formatStat(stat: { mean: number; std: number; n: number }): string {
-  const d = decimalsFor(stat.mean);
+/**
+ * `mean` for one seed, `mean ± std` for several, both to `decimals` (default: the mean's; tables
+ * pass one count per metric so a column lines up).
+ */
+export function formatStat(stat: { mean: number; std: number; n: number }, decimals = decimalsFor(stat.mean)): string {
+  const d = decimals;
   return stat.n > 1 ? `${fixed(stat.mean, d)} ± ${fixed(stat.std, d)}` : fixed(stat.mean, d);
 }
 

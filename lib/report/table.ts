@@ -4,7 +4,7 @@
  * - the key table: one row per arm, the key metrics as columns (see `metric_order.ts`);
  * - the full table: one row per metric, one column per arm, every metric (too many for columns).
  */
-import { formatStat, isKeyMetric, metricLabel, MISSING, orderMetrics } from './metric_order';
+import { decimalsFor, formatStat, isKeyMetric, metricLabel, MISSING, orderMetrics } from './metric_order';
 import { summarizeArms, type ArmSummary } from './summary';
 import type { CompareResults, ObjectiveWeight } from './types';
 
@@ -36,23 +36,26 @@ function presentMetrics(arms: ArmSummary[]): string[] {
   return orderMetrics(arms.flatMap((a) => Object.keys(a.metrics)));
 }
 
-function cell(arm: ArmSummary, metric: string): string {
-  const stat = arm.metrics[metric];
-  return stat === undefined ? MISSING : formatStat(stat);
+/** Formats one metric for every arm with the same decimals (from the largest finite mean). */
+function metricCells(arms: ArmSummary[], metric: string): string[] {
+  const means = arms.map((a) => a.metrics[metric]?.mean).filter((m): m is number => Number.isFinite(m));
+  const decimals = decimalsFor(Math.max(0, ...means.map(Math.abs)));
+  return arms.map((a) => (a.metrics[metric] === undefined ? MISSING : formatStat(a.metrics[metric], decimals)));
 }
 
 /** One row per arm: arm, objectives, seeds, params, then the metric columns. */
 export function keyTable(results: CompareResults, options: TableOptions = {}): Table {
   const arms = summarizeArms(results);
   const metrics = options.metrics ?? presentMetrics(arms).filter(isKeyMetric);
+  const columns = metrics.map((m) => metricCells(arms, m));
   return {
     columns: ['arm', 'objectives', 'seeds', 'params', ...metrics.map(metricLabel)],
-    rows: arms.map((arm) => [
+    rows: arms.map((arm, i) => [
       arm.name,
       formatObjectives(arm.objectives),
       String(arm.seeds.length),
       formatCount(arm.params),
-      ...metrics.map((m) => cell(arm, m)),
+      ...columns.map((c) => c[i]),
     ]),
     numeric: [false, false, true, true, ...metrics.map(() => true)],
   };
@@ -63,7 +66,7 @@ export function fullTable(results: CompareResults): Table {
   const arms = summarizeArms(results);
   return {
     columns: ['metric', ...arms.map((a) => a.name)],
-    rows: presentMetrics(arms).map((m) => [metricLabel(m), ...arms.map((a) => cell(a, m))]),
+    rows: presentMetrics(arms).map((m) => [metricLabel(m), ...metricCells(arms, m)]),
     numeric: [false, ...arms.map(() => true)],
   };
 }
