@@ -6,3 +6,4 @@ export * from './block';
 export * from './encoder';
 export * from './embeddings';
 export { patchify, unpatchify } from './patchify';
+export * from './select';

@@ -1,0 +1,58 @@
+/**
+ * MAE's light pixel decoder: embed the encoder's visible states, append mask tokens, restore
+ * patch order, add fixed 2-D positions, a few blocks, and predict every patch's pixels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FixedPositions2d, ForwardContext, Linear, ParamStore, TransformerEncoder, gatherTokens } from '../core';
+
+export interface PixelDecoderConfig {
+  inDim: number;
+  width: number;
+  depth: number;
+  heads: number;
+  /** Patch grid side (N = grid²) and values per patch P = p·p·C. */
+  grid: number;
+  patchValues: number;
+  mlpRatio?: number;
+}
+
+export class PixelDecoder {
+  readonly embed: Linear;
+  readonly maskToken: tf.Variable;
+  readonly positions: FixedPositions2d;
+  readonly blocks: TransformerEncoder;
+  readonly pred: Linear;
+  readonly numPatches: number;
+
+  constructor(store: ParamStore, name: string, readonly cfg: PixelDecoderConfig) {
+    this.numPatches = cfg.grid * cfg.grid;
+    this.embed = new Linear(store, `${name}.embed`, cfg.inDim, cfg.width);
+    this.maskToken = store.get(`${name}.maskToken`, [1, 1, cfg.width], { kind: 'truncatedNormal', std: 0.02 }, { decay: false });
+    this.positions = new FixedPositions2d(store, `${name}.pos`, cfg.grid, cfg.grid, cfg.width);
+    this.blocks = new TransformerEncoder(store, `${name}.enc`, {
+      dim: cfg.width,
+      heads: cfg.heads,
+      depth: cfg.depth,
+      mlpRatio: cfg.mlpRatio ?? 4,
+    });
+    this.pred = new Linear(store, `${name}.pred`, cfg.width, cfg.patchValues);
+  }
+
+  /**
+   * visible [B, 1+K, Din] (CLS first, patches in shuffle order), restore int32 [B, N]
+   * -> predicted patches [B, N, P] in patch order.
+   */
+  apply(visible: tf.Tensor3D, restore: tf.Tensor2D, ctx: ForwardContext): tf.Tensor3D {
+    const [B, L] = visible.shape;
+    const K = L - 1;
+    const N = this.numPatches;
+    const D = this.cfg.width;
+    const x = this.embed.apply(visible) as tf.Tensor3D; // [B, 1+K, Dd]
+    const patches = x.slice([0, 1, 0], [B, K, D]);
+    const masks = tf.tile(this.maskToken, [B, N - K, 1]);
+    // [B, K + (N-K), Dd] in shuffle order -> patch order
+    const full = gatherTokens(tf.concat([patches, masks], 1) as tf.Tensor3D, restore);
+    const h = this.blocks.apply(this.positions.apply(full), {}, ctx).last;
+    return this.pred.apply(h) as tf.Tensor3D;
+  }
+}

@@ -1,0 +1,83 @@
+/** The typed, validated model configuration (zod): towers, optional fusion/cross/decoders, heads. */
+import { z } from 'zod';
+
+const encoderShape = {
+  width: z.number().int().positive(),
+  depth: z.number().int().nonnegative(),
+  heads: z.number().int().positive(),
+};
+
+export const ModelConfigSchema = z
+  .object({
+    imageSize: z.number().int().positive().default(32),
+    patchSize: z.number().int().positive().default(8),
+    channels: z.number().int().positive().default(3),
+    /** Width, depth and heads of the image tower (and of the text tower unless `text` overrides). */
+    width: z.number().int().positive().default(128),
+    depth: z.number().int().nonnegative().default(2),
+    heads: z.number().int().positive().default(4),
+    mlpRatio: z.number().positive().default(4),
+    dropout: z.number().min(0).max(1).default(0),
+    /** Image pooling for the global embedding. */
+    imagePooling: z.enum(['cls', 'mean']).default('cls'),
+    /** 'learned' positions, or MAE's fixed 2-D sin-cos table. */
+    imagePositions: z.enum(['learned', 'sincos']).default('sincos'),
+    text: z.strictObject({ ...encoderShape, maxLen: z.number().int().positive() }).partial().default({}),
+    /** Joint embedding width of the contrastive space. */
+    embedDim: z.number().int().positive().default(128),
+    /** Image and text towers share one core (the same blocks); needs equal widths. */
+    shareCore: z.boolean().default(false),
+    /** FLAVA-style fusion encoder over [mmCLS; image; text]. */
+    fusion: z.strictObject({ depth: z.number().int().positive(), width: z.number().int().positive().optional() }).nullable().default(null),
+    /** MaskVLM-style cross-modality encoders (image reads text, text reads image). */
+    cross: z.strictObject({ depth: z.number().int().positive() }).nullable().default(null),
+    /** M3AE-style single stream: one core over [CLS; patches; tokens] with modality embeddings. */
+    singleStream: z.boolean().default(false),
+    /** MAE light pixel decoder. */
+    pixelDecoder: z
+      .strictObject({ width: z.number().int().positive().default(64), depth: z.number().int().nonnegative().default(1), heads: z.number().int().positive().default(4) })
+      .nullable()
+      .default(null),
+    /** Discrete MIM head over a k-means codebook of patches. */
+    mimTokens: z.strictObject({ codebookSize: z.number().int().min(2).default(64) }).nullable().default(null),
+    /** MLM head on text hidden states. */
+    mlmHead: z.boolean().default(false),
+    /** ITM head (2-way) on the fused CLS. */
+    itmHead: z.boolean().default(false),
+    /** CoCa-style caption decoder: causal text blocks cross-attending to image tokens. */
+    captionDecoder: z.strictObject({ depth: z.number().int().positive() }).nullable().default(null),
+    /** SigLIP's learned logit bias (the log logit scale is always there). */
+    logitBias: z.boolean().default(false),
+    /** Initial logit scale (exponentiated); CLIP 1/0.07, SigLIP 10. */
+    initLogitScale: z.number().positive().default(1 / 0.07),
+    initLogitBias: z.number().default(-10),
+  })
+  .strict();
+
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
+
+/** Text-side facts that come from the tokenizer, not the config. */
+export interface TextSpec {
+  vocabSize: number;
+  padId: number;
+  clsId: number;
+  sepId: number;
+  maskId: number;
+  /** Ids never masked or sampled as random replacements. */
+  specialIds: number[];
+}
+
+export function parseModelConfig(raw: unknown): ModelConfig {
+  return ModelConfigSchema.parse(raw ?? {});
+}
+
+/** The text tower's shape: the image tower's unless overridden. */
+export function textShape(cfg: ModelConfig): { width: number; depth: number; heads: number; maxLen: number } {
+  return {
+    width: cfg.text.width ?? cfg.width,
+    depth: cfg.text.depth ?? cfg.depth,
+    heads: cfg.text.heads ?? cfg.heads,
+    maxLen: cfg.text.maxLen ?? 16,
+  };
+}

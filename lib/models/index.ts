@@ -1,0 +1,5 @@
+export * from './config';
+export * from './image_tower';
+export * from './text_tower';
+export * from './fusion';
+export * from './vlm';

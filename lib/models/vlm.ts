@@ -1,0 +1,232 @@
+/**
+ * A vision-language model assembled from the one core by a typed config: image and text towers
+ * (optionally sharing one core), projections, a learned temperature, and the optional fusion,
+ * cross-modality, single-stream and decoder modules the objectives ask for.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ForwardContext, Linear, ParamStore, TransformerEncoder, TypeEmbedding, gatherTokens, tokenAt } from '../core';
+import { CaptionDecoder, ItmHead, LogitScale, PixelDecoder, Projection, TokenClassifier } from '../heads';
+import { Rng } from '../random';
+import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } from './config';
+import { CrossModalEncoders, FusionEncoder } from './fusion';
+import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
+import { TextEncoding, TextTower } from './text_tower';
+
+/** Optional modules an objective can require; `requireModules` names the missing ones. */
+export type ModuleName =
+  | 'fusion'
+  | 'cross'
+  | 'singleStream'
+  | 'pixelDecoder'
+  | 'mimTokens'
+  | 'mlmHead'
+  | 'itmHead'
+  | 'captionDecoder'
+  | 'logitBias';
+
+/** Where each optional module is switched on in the model config. */
+const CONFIG_KEY: Record<ModuleName, string> = {
+  fusion: 'model.fusion: { depth }',
+  cross: 'model.cross: { depth }',
+  singleStream: 'model.singleStream: true',
+  pixelDecoder: 'model.pixelDecoder: { width, depth, heads }',
+  mimTokens: 'model.mimTokens: { codebookSize }',
+  mlmHead: 'model.mlmHead: true',
+  itmHead: 'model.itmHead: true (with model.fusion or model.cross)',
+  captionDecoder: 'model.captionDecoder: { depth }',
+  logitBias: 'model.logitBias: true',
+};
+
+export interface JointEncoding {
+  /** [B, 1+K, D] CLS + visible patch states. */
+  image: tf.Tensor3D;
+  /** [B, T, D] text states. */
+  text: tf.Tensor3D;
+}
+
+export class VisionLanguageModel {
+  readonly cfg: ModelConfig;
+  readonly store: ParamStore;
+  readonly image: ImageTower;
+  readonly text: TextTower;
+  readonly imageProj: Projection;
+  readonly textProj: Projection;
+  readonly logit: LogitScale;
+  readonly fusion: FusionEncoder | null = null;
+  readonly cross: CrossModalEncoders | null = null;
+  readonly types: TypeEmbedding | null = null;
+  readonly pixelDecoder: PixelDecoder | null = null;
+  readonly mimHead: Linear | null = null;
+  readonly mmmImageHead: Linear | null = null;
+  readonly mlmHead: TokenClassifier | null = null;
+  readonly mmmTextHead: TokenClassifier | null = null;
+  readonly itmHead: ItmHead | null = null;
+  readonly captionDecoder: CaptionDecoder | null = null;
+  /** Non-trainable k-means codebook [K, P] for discrete MIM targets (fitted by the objective). */
+  readonly codebook: tf.Variable | null = null;
+
+  constructor(config: ModelConfigInput | ModelConfig, readonly textSpec: TextSpec, seed: number) {
+    const cfg = (this.cfg = parseModelConfig(config));
+    const store = (this.store = new ParamStore(new Rng(seed).fork('init')));
+    const ts = textShape(cfg);
+    const block = { mlpRatio: cfg.mlpRatio, dropout: cfg.dropout };
+    const imageEncoder = new TransformerEncoder(store, cfg.shareCore ? 'core' : 'image.enc', {
+      dim: cfg.width,
+      heads: cfg.heads,
+      depth: cfg.depth,
+      ...block,
+    });
+    if ((cfg.shareCore || cfg.singleStream) && ts.width !== cfg.width) {
+      throw new Error(`model.shareCore/singleStream need text.width (${ts.width}) == width (${cfg.width})`);
+    }
+    const textEncoder = cfg.shareCore
+      ? imageEncoder
+      : new TransformerEncoder(store, 'text.enc', { dim: ts.width, heads: ts.heads, depth: ts.depth, ...block });
+    this.image = new ImageTower(
+      store,
+      'image',
+      {
+        imageSize: cfg.imageSize,
+        patchSize: cfg.patchSize,
+        channels: cfg.channels,
+        width: cfg.width,
+        pooling: cfg.imagePooling,
+        positions: cfg.imagePositions,
+      },
+      imageEncoder,
+    );
+    this.text = new TextTower(store, 'text', { vocabSize: textSpec.vocabSize, width: ts.width, maxLen: ts.maxLen, pooling: 'cls' }, textEncoder);
+    this.imageProj = new Projection(store, 'imageProj', cfg.width, cfg.embedDim);
+    this.textProj = new Projection(store, 'textProj', ts.width, cfg.embedDim);
+    this.logit = new LogitScale(store, 'logit', cfg.initLogitScale, cfg.logitBias ? cfg.initLogitBias : null);
+
+    const grid = cfg.imageSize / cfg.patchSize;
+    const patchValues = cfg.patchSize * cfg.patchSize * cfg.channels;
+    const fusionWidth = cfg.fusion?.width ?? cfg.width;
+    if (cfg.fusion) {
+      this.fusion = new FusionEncoder(store, 'fusion', cfg.width, ts.width, fusionWidth, cfg.fusion.depth, cfg.heads, cfg.mlpRatio);
+    }
+    if (cfg.cross) this.cross = new CrossModalEncoders(store, 'cross', cfg.width, ts.width, cfg.cross.depth, cfg.heads, cfg.mlpRatio);
+    if (cfg.singleStream) this.types = new TypeEmbedding(store, 'stream', 2, cfg.width);
+    if (cfg.pixelDecoder) {
+      this.pixelDecoder = new PixelDecoder(store, 'pixelDecoder', { inDim: cfg.width, grid, patchValues, ...cfg.pixelDecoder });
+    }
+    if (cfg.mimTokens) {
+      const K = cfg.mimTokens.codebookSize;
+      this.codebook = store.get('mim.codebook', [K, patchValues], { kind: 'zeros' }, { trainable: false, decay: false });
+      this.mimHead = new Linear(store, 'mim.head', cfg.width, K);
+      if (cfg.fusion) this.mmmImageHead = new Linear(store, 'mmm.imageHead', fusionWidth, K);
+    }
+    if (cfg.mlmHead) {
+      this.mlmHead = new TokenClassifier(store, 'mlm.head', ts.width, textSpec.vocabSize);
+      if (cfg.fusion) this.mmmTextHead = new TokenClassifier(store, 'mmm.textHead', fusionWidth, textSpec.vocabSize);
+    }
+    if (cfg.itmHead) {
+      if (!cfg.fusion && !cfg.cross) throw new Error('model.itmHead needs model.fusion or model.cross (ITM classifies a joint state)');
+      this.itmHead = new ItmHead(store, 'itm', cfg.fusion ? fusionWidth : cfg.width);
+    }
+    if (cfg.captionDecoder) {
+      this.captionDecoder = new CaptionDecoder(store, 'caption', {
+        width: ts.width,
+        imageWidth: cfg.width,
+        depth: cfg.captionDecoder.depth,
+        heads: ts.heads,
+        vocabSize: textSpec.vocabSize,
+        mlpRatio: cfg.mlpRatio,
+      });
+    }
+  }
+
+  has(module: ModuleName): boolean {
+    switch (module) {
+      case 'fusion':
+        return this.fusion !== null;
+      case 'cross':
+        return this.cross !== null;
+      case 'singleStream':
+        return this.types !== null;
+      case 'pixelDecoder':
+        return this.pixelDecoder !== null;
+      case 'mimTokens':
+        return this.mimHead !== null;
+      case 'mlmHead':
+        return this.mlmHead !== null;
+      case 'itmHead':
+        return this.itmHead !== null;
+      case 'captionDecoder':
+        return this.captionDecoder !== null;
+      case 'logitBias':
+        return this.logit.bias !== null;
+    }
+  }
+
+  /** Throw, naming every missing module and the config key that adds it. */
+  requireModules(who: string, modules: readonly ModuleName[]): void {
+    const missing = modules.filter((m) => !this.has(m));
+    if (missing.length) {
+      const how = missing.map((m) => `${m} (set ${CONFIG_KEY[m]})`).join(', ');
+      throw new Error(`objective '${who}' needs model modules the model lacks: ${how}`);
+    }
+  }
+
+  get numPatches(): number {
+    return this.image.numPatches;
+  }
+
+  encodeImage(images: tf.Tensor4D, opts: ImageEncodeOptions, ctx: ForwardContext): ImageEncoding {
+    return this.image.encode(images, opts, ctx);
+  }
+
+  encodeText(ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): TextEncoding {
+    return this.text.encode(ids, attention, ctx);
+  }
+
+  /** Unit-norm joint-space embeddings: images [B,H,W,C] -> [B, E]. */
+  embedImages(images: tf.Tensor4D, ctx: ForwardContext, opts: ImageEncodeOptions = {}): tf.Tensor2D {
+    return this.imageProj.apply(this.encodeImage(images, opts, ctx).pooled);
+  }
+
+  /** Unit-norm joint-space embeddings: ids [B,T], attention [B,T] -> [B, E]. */
+  embedTexts(ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
+    return this.textProj.apply(this.encodeText(ids, attention, ctx).pooled);
+  }
+
+  /**
+   * M3AE single stream: one core over [CLS; visible patches + type 0; tokens + type 1].
+   * images [B,H,W,C], keep int32 [B,K], ids [B,T], attention [B,T].
+   */
+  encodeJoint(images: tf.Tensor4D, keep: tf.Tensor2D | undefined, ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): JointEncoding {
+    if (!this.types) throw new Error('encodeJoint needs model.singleStream: true');
+    let patches = this.image.embed(images);
+    if (keep) patches = gatherTokens(patches, keep);
+    const img = this.image.cls.prepend(this.types.apply(patches, 0));
+    const txt = this.types.apply(this.text.embed(ids), 1);
+    const [B, Li] = img.shape;
+    const T = txt.shape[1];
+    const keyMask = tf.concat([tf.ones([B, Li]), attention.toFloat()], 1) as tf.Tensor2D;
+    const h = this.image.encoder.apply(tf.concat([img, txt], 1) as tf.Tensor3D, { keyMask }, ctx).last;
+    const D = h.shape[2];
+    return { image: h.slice([0, 0, 0], [B, Li, D]), text: h.slice([0, Li, 0], [B, T, D]) };
+  }
+
+  /** Clamp the temperature after every optimizer step. */
+  afterStep(): void {
+    this.logit.clamp();
+  }
+
+  /**
+   * ITM logits [B, 2] (index 1 = matched) of image states [B, Li, Di] with text states [B, T, Dt]:
+   * the fused CLS (FLAVA) or the image CLS after cross-attending to the text (MaskVLM).
+   */
+  itmLogits(image: tf.Tensor3D, text: tf.Tensor3D, textMask: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
+    if (!this.itmHead) throw new Error('itmLogits needs model.itmHead');
+    const joint = this.fusion
+      ? this.fusion.apply(image, text, textMask, ctx).pooled
+      : tokenAt(this.cross!.image(image, text, textMask, ctx), 0);
+    return this.itmHead.apply(joint);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

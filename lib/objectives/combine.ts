@@ -1,0 +1,57 @@
+/** The one place where loss terms become the training loss: Σ objective weight · term weight · term. */
+import * as tf from '@tensorflow/tfjs';
+import { VisionLanguageModel } from '../models';
+import { ObjectiveSpec, createObjective } from './registry';
+import { Objective, PrepareData, StepInputs } from './types';
+
+export interface WeightedObjective {
+  objective: Objective;
+  weight: number;
+}
+
+export interface CombinedLoss {
+  total: tf.Scalar;
+  /** Every term, unweighted, named `objective/term`. */
+  terms: Record<string, tf.Scalar>;
+}
+
+export class ObjectiveMix {
+  readonly parts: WeightedObjective[];
+
+  constructor(specs: ObjectiveSpec[]) {
+    if (specs.length === 0) throw new Error('objectives: the list is empty; name at least one objective');
+    this.parts = specs.map((s, i) => createObjective(s, `objectives[${i}]`));
+    const names = this.parts.map((p) => p.objective.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new Error(`objectives: '${dup}' is listed twice`);
+  }
+
+  get names(): string[] {
+    return this.parts.map((p) => p.objective.name);
+  }
+
+  /** Fail at start, naming every module an objective needs and the model lacks. */
+  check(model: VisionLanguageModel): void {
+    for (const { objective } of this.parts) model.requireModules(objective.name, objective.needs);
+  }
+
+  prepare(model: VisionLanguageModel, data: PrepareData): void {
+    for (const { objective } of this.parts) objective.prepare?.(model, data);
+  }
+
+  /** Weighted total and every named term; each objective draws from its own fork of the step rng. */
+  loss(inputs: StepInputs): CombinedLoss {
+    const terms: Record<string, tf.Scalar> = {};
+    let total: tf.Scalar | null = null;
+    for (const { objective, weight } of this.parts) {
+      const own = objective.terms({ ...inputs, rng: inputs.rng.fork(objective.name) });
+      for (const [term, value] of Object.entries(own)) {
+        terms[`${objective.name}/${term}`] = value;
+        const w = weight * (objective.termWeights?.[term] ?? 1);
+        const weighted = value.mul(w) as tf.Scalar;
+        total = total ? (total.add(weighted) as tf.Scalar) : weighted;
+      }
+    }
+    return { total: total!, terms };
+  }
+}

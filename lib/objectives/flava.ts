@@ -1,0 +1,90 @@
+/**
+ * FLAVA: MMM (masked multimodal modeling through the fusion encoder) alone, and the full recipe
+ * mlm + mim + mmm + itm + global contrastive, all weight 1, with MMM and contrastive only on the
+ * rows whose caption was not swapped for ITM.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { maskedTokenLoss } from '../losses';
+import { clipTerm } from './contrastive';
+import { drawCaptionSwap, swapCaptions, swapItmTerm } from './itm';
+import { BlockMaskSettings, blockMasks, codeLabels, fitCodebook, patchStates } from './mim';
+import { TextMaskOptions, maskTokens } from './text';
+import { Objective, PrepareData, StepInputs, TrainBatch } from './types';
+import { VisionLanguageModel } from '../models';
+
+const IGNORE = -100;
+
+/** Labels of rows outside `keep` [B] (0 = drop) set to −100: labels int32 [B, L]. */
+function keepRows(labels: tf.Tensor2D, keep: number[]): tf.Tensor2D {
+  const rows = tf.tensor2d(keep, [keep.length, 1]).greater(0);
+  return tf.where(rows, labels, tf.fill(labels.shape, IGNORE, 'int32')) as tf.Tensor2D;
+}
+
+function prepareCodebook(model: VisionLanguageModel, data: PrepareData): void {
+  const images = data.sampleImages();
+  fitCodebook(model, images, 0);
+  images.dispose();
+}
+
+export interface FlavaOptions extends BlockMaskSettings {
+  text?: TextMaskOptions;
+  /** ITM caption swap probability (FLAVA 0.1). */
+  swapRate?: number;
+}
+
+/**
+ * Unimodal masked terms and the multimodal (MMM) terms of one batch whose rows `matched` [B] say
+ * which pairs are real. Returns { mlm, mim, mmmText, mmmImage }.
+ */
+function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, unimodal: boolean): Record<string, tf.Scalar> {
+  const { model, batch, ctx } = inputs;
+  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
+  const image = model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden; // [B, 1+N, D]
+  const text = maskTokens(inputs, opts.text);
+  const textHidden = model.encodeText(text.ids, batch.attention, ctx).hidden;
+  const codes = codeLabels(model, batch.images, mask); // [B, N]
+  const terms: Record<string, tf.Scalar> = {};
+  if (unimodal) {
+    terms.mlm = maskedTokenLoss({ logits: model.mlmHead!.apply(textHidden), labels: text.labels });
+    terms.mim = maskedTokenLoss({ logits: model.mimHead!.apply(patchStates(image)) as tf.Tensor3D, labels: codes });
+  }
+  const fused = model.fusion!.apply(image, textHidden, batch.attention, ctx);
+  terms.mmmText = maskedTokenLoss({ logits: model.mmmTextHead!.apply(fused.text), labels: keepRows(text.labels, matched) });
+  const fusedPatches = patchStates(fused.image);
+  terms.mmmImage = maskedTokenLoss({ logits: model.mmmImageHead!.apply(fusedPatches) as tf.Tensor3D, labels: keepRows(codes, matched) });
+  return terms;
+}
+
+export function mmmObjective(opts: FlavaOptions = {}): Objective {
+  return {
+    name: 'mmm',
+    needs: ['fusion', 'mlmHead', 'mimTokens'],
+    prepare: prepareCodebook,
+    terms: (inputs) => maskedTerms(inputs, new Array<number>(inputs.batch.images.shape[0]).fill(1), opts, false),
+  };
+}
+
+export function flavaObjective(opts: FlavaOptions = {}): Objective {
+  return {
+    name: 'flava',
+    needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
+    prepare: prepareCodebook,
+    terms: (inputs) => {
+      const { model, batch, ctx } = inputs;
+      const B = batch.images.shape[0];
+      const swap = drawCaptionSwap(B, opts.swapRate ?? 0.1, inputs.rng);
+      const itm = swapItmTerm(inputs, swap);
+      // every other term sees the swapped captions, masked to the matched rows
+      const swapped = swapCaptions(inputs, swap.source);
+      const swappedBatch: TrainBatch = { ...batch, ...swapped, wordStarts: undefined };
+      const swappedInputs: StepInputs = { ...inputs, batch: swappedBatch };
+      const imageEmb = model.embedImages(batch.images, ctx);
+      const textEmb = model.embedTexts(swapped.tokens, swapped.attention, ctx);
+      return {
+        ...maskedTerms(swappedInputs, swap.matched, opts, true),
+        itm,
+        contrastive: clipTerm(model, imageEmb, textEmb, swap.matched),
+      };
+    },
+  };
+}

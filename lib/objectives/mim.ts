@@ -1,0 +1,102 @@
+/** Masked image modeling: MAE (pixels, random masks) and MIM over codebook tokens (BEiT block masks). */
+import * as tf from '@tensorflow/tfjs';
+import { patchify } from '../core';
+import { maeLoss, maskedTokenLoss } from '../losses';
+import { blockMaskArrays } from '../masking';
+import { VisionLanguageModel } from '../models';
+import { Rng } from '../random';
+import { kmeans, patchCodes } from './codebook';
+import { keepPatches } from './contrastive';
+import { Objective, StepInputs } from './types';
+
+const IGNORE = -100;
+
+export interface MaeOptions {
+  maskRatio?: number;
+  normPix?: boolean;
+}
+
+/** MAE terms from an encoder output over visible patches: pixel MSE on the masked ones. */
+export function pixelTerm(
+  model: VisionLanguageModel,
+  visible: tf.Tensor3D,
+  restore: tf.Tensor2D,
+  mask: tf.Tensor2D,
+  images: tf.Tensor4D,
+  inputs: StepInputs,
+  normPix: boolean,
+): tf.Scalar {
+  const pred = model.pixelDecoder!.apply(visible, restore, inputs.ctx);
+  return maeLoss({ pred, target: patchify(images, model.cfg.patchSize), mask, normPix });
+}
+
+export function maeObjective(opts: MaeOptions = {}): Objective {
+  const ratio = opts.maskRatio ?? 0.75;
+  return {
+    name: 'mae',
+    needs: ['pixelDecoder'],
+    terms: (inputs) => {
+      const { model, batch } = inputs;
+      const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, ratio, inputs);
+      const visible = model.encodeImage(batch.images, { keep }, inputs.ctx).hidden;
+      return { mim: pixelTerm(model, visible, restore, mask, batch.images, inputs, opts.normPix ?? false) };
+    },
+  };
+}
+
+export interface BlockMaskSettings {
+  /** Fraction of patches to mask (FLAVA: 75/196 ≈ 0.38). */
+  maskRatio?: number;
+}
+
+/** BEiT block masks scaled to the model's grid: float32 [B, N], 1 = masked. */
+export function blockMasks(model: VisionLanguageModel, B: number, rng: Rng, settings: BlockMaskSettings = {}): tf.Tensor2D {
+  const grid = model.cfg.imageSize / model.cfg.patchSize;
+  const N = grid * grid;
+  const numMasked = Math.max(1, Math.round(N * (settings.maskRatio ?? 75 / 196)));
+  // FLAVA's minimum block of 16 patches is 16/196 of the grid; keep that fraction on small grids.
+  const minBlock = Math.max(1, Math.round((16 / 196) * N));
+  const rows = blockMaskArrays(B, { height: grid, width: grid, numMasked, minBlock, seed: rng });
+  return tf.tensor2d(rows.flat(), [B, N], 'float32');
+}
+
+/** Labels int32 [B, N]: the codebook id where masked, −100 elsewhere. */
+export function codeLabels(model: VisionLanguageModel, images: tf.Tensor4D, mask: tf.Tensor2D): tf.Tensor2D {
+  const codes = patchCodes(images, model.cfg.patchSize, model.codebook as unknown as tf.Tensor2D);
+  return tf.where(mask.greater(0), codes, tf.fill(codes.shape, IGNORE, 'int32')) as tf.Tensor2D;
+}
+
+/** Fit the model's codebook on sample images by k-means over their patches. */
+export function fitCodebook(model: VisionLanguageModel, images: tf.Tensor4D, seed: number, iterations = 10): void {
+  const K = model.codebook!.shape[0];
+  tf.tidy(() => {
+    const p = patchify(images, model.cfg.patchSize); // [M, N, P]
+    const [M, N, P] = p.shape;
+    model.codebook!.assign(kmeans(p.reshape([M * N, P]), K, iterations, new Rng(seed)));
+  });
+}
+
+/** Patch states [B, N, D] of an image encoding [B, 1+N, D] (CLS dropped). */
+export function patchStates(hidden: tf.Tensor3D): tf.Tensor3D {
+  const [B, L, D] = hidden.shape;
+  return hidden.slice([0, 1, 0], [B, L - 1, D]);
+}
+
+export function mimTokensObjective(opts: BlockMaskSettings & { kmeansSeed?: number } = {}): Objective {
+  return {
+    name: 'mimTokens',
+    needs: ['mimTokens'],
+    prepare: (model, data) => {
+      const images = data.sampleImages();
+      fitCodebook(model, images, opts.kmeansSeed ?? 0);
+      images.dispose();
+    },
+    terms: (inputs) => {
+      const { model, batch } = inputs;
+      const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
+      const hidden = model.encodeImage(batch.images, { replaceMask: mask }, inputs.ctx).hidden;
+      const logits = model.mimHead!.apply(patchStates(hidden)) as tf.Tensor3D;
+      return { mim: maskedTokenLoss({ logits, labels: codeLabels(model, batch.images, mask) }) };
+    },
+  };
+}

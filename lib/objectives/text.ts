@@ -1,0 +1,65 @@
+/** Text objectives: MLM (BERT 80/10/10) and CoCa-style captioning. */
+import * as tf from '@tensorflow/tfjs';
+import { captionLoss, maskedTokenLoss } from '../losses';
+import { bertMask } from '../masking';
+import { clipTerm } from './contrastive';
+import { Objective, StepInputs } from './types';
+
+export interface TextMaskOptions {
+  /** Fraction of tokens chosen (BERT 0.15). */
+  rate?: number;
+  wholeWord?: boolean;
+}
+
+/** BERT-masked copy of the batch's tokens: inputs int32 [B, T], labels int32 [B, T] (−100 = ignore). */
+export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { ids: tf.Tensor2D; labels: tf.Tensor2D } {
+  const { batch, model } = inputs;
+  const spec = model.textSpec;
+  const wholeWord = opts.wholeWord && batch.wordStarts ? { wordStarts: batch.wordStarts } : undefined;
+  const m = bertMask({
+    tokens: batch.tokenRows ?? batch.tokens,
+    specialIds: spec.specialIds,
+    maskId: spec.maskId,
+    vocabSize: spec.vocabSize,
+    rate: opts.rate ?? 0.15,
+    wholeWord,
+    seed: inputs.rng,
+  });
+  m.mask.dispose();
+  return { ids: m.inputs, labels: m.labels };
+}
+
+export function mlmObjective(opts: TextMaskOptions = {}): Objective {
+  return {
+    name: 'mlm',
+    needs: ['mlmHead'],
+    terms: (inputs) => {
+      const { model, batch, ctx } = inputs;
+      const { ids, labels } = maskTokens(inputs, opts);
+      const hidden = model.encodeText(ids, batch.attention, ctx).hidden;
+      return { mlm: maskedTokenLoss({ logits: model.mlmHead!.apply(hidden), labels }) };
+    },
+  };
+}
+
+/** CoCa: next-token captioning from image tokens, optionally with the contrastive term (weights 2 and 1). */
+export function captionObjective(opts: { contrastive?: boolean; captionWeight?: number } = {}): Objective {
+  const withContrastive = opts.contrastive ?? true;
+  return {
+    name: 'caption',
+    needs: ['captionDecoder'],
+    termWeights: { caption: opts.captionWeight ?? 2, contrastive: 1 },
+    terms: (inputs) => {
+      const { model, batch, ctx } = inputs;
+      const image = model.encodeImage(batch.images, {}, ctx);
+      const logits = model.captionDecoder!.apply(model.text.embed(batch.tokens), image.hidden, batch.attention, ctx);
+      const terms: Record<string, tf.Scalar> = { caption: captionLoss({ logits, tokens: batch.tokens, padId: model.textSpec.padId }) };
+      if (withContrastive) {
+        const imageEmb = model.imageProj.apply(image.pooled);
+        const textEmb = model.embedTexts(batch.tokens, batch.attention, ctx);
+        terms.contrastive = clipTerm(model, imageEmb, textEmb);
+      }
+      return terms;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** The contract between objectives, models and the trainer. */
+import * as tf from '@tensorflow/tfjs';
+import { ForwardContext } from '../core';
+import { ModuleName, VisionLanguageModel } from '../models';
+import { Rng } from '../random';
+
+/** One training batch on the device. */
+export interface TrainBatch {
+  /** [B, H, W, C] images as the model sees them (normalised). */
+  images: tf.Tensor4D;
+  /** int32 [B, T] token ids ([CLS] ... [SEP] [PAD]...). */
+  tokens: tf.Tensor2D;
+  /** [B, T] 1 = real token, 0 = padding. */
+  attention: tf.Tensor2D;
+  /** The same ids on the host [B][T] (text masking reads these instead of the device). */
+  tokenRows?: number[][];
+  /** [B][T] true on the first piece of each word (whole-word masking). */
+  wordStarts?: boolean[][];
+}
+
+/** Everything an objective sees in one step. */
+export interface StepInputs {
+  model: VisionLanguageModel;
+  batch: TrainBatch;
+  /** This step's randomness (masks, swaps, negatives); forked per objective. */
+  rng: Rng;
+  ctx: ForwardContext;
+}
+
+/** Data an objective may look at once before training (e.g. to fit a codebook). */
+export interface PrepareData {
+  /** A few training batches' images [M, H, W, C]; the caller disposes it. */
+  sampleImages(): tf.Tensor4D;
+}
+
+export interface Objective {
+  readonly name: string;
+  /** Model modules it uses; checked at start so a missing one fails with a clear message. */
+  readonly needs: readonly ModuleName[];
+  /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
+  readonly termWeights?: Readonly<Record<string, number>>;
+  /** One-off preparation before step 0 (not called again on resume: its results are in the checkpoint). */
+  prepare?(model: VisionLanguageModel, data: PrepareData): void;
+  /** Named unweighted loss terms for this step, each a scalar. Runs inside tf.variableGrads. */
+  terms(inputs: StepInputs): Record<string, tf.Scalar>;
+}

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { ModelConfigInput, TextSpec, VisionLanguageModel } from '../../lib/models';
+import { ObjectiveMix, ObjectiveSpec, TrainBatch } from '../../lib/objectives';
+import { Rng } from '../../lib/random';
+import { expectNoLeak } from '../helpers';
+
+const TEXT: TextSpec = { vocabSize: 40, padId: 0, clsId: 2, sepId: 3, maskId: 4, specialIds: [0, 1, 2, 3, 4] };
+const B = 4;
+const T = 8;
+const tiny: ModelConfigInput = { imageSize: 16, patchSize: 4, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: T } };
+
+/** Which modules each objective's model turns on (as the presets in experiments/configs do). */
+const CASES: { spec: ObjectiveSpec; model: ModelConfigInput }[] = [
+  { spec: { name: 'clip' }, model: {} },
+  { spec: { name: 'siglip' }, model: { logitBias: true, initLogitScale: 10 } },
+  { spec: { name: 'flip', dropRatio: 0.5 }, model: {} },
+  { spec: { name: 'mae', maskRatio: 0.75 }, model: { pixelDecoder: { width: 16, depth: 1, heads: 2 } } },
+  { spec: { name: 'mae', normPix: true }, model: { pixelDecoder: { width: 16, depth: 1, heads: 2 } } },
+  { spec: { name: 'mimTokens' }, model: { mimTokens: { codebookSize: 8 } } },
+  { spec: { name: 'mlm' }, model: { mlmHead: true } },
+  { spec: { name: 'mmm' }, model: { fusion: { depth: 1 }, mlmHead: true, mimTokens: { codebookSize: 8 } } },
+  { spec: { name: 'itm', swapRate: 0.5 }, model: { fusion: { depth: 1 }, itmHead: true } },
+  { spec: { name: 'itm', negatives: 'hard' }, model: { fusion: { depth: 1 }, itmHead: true } },
+  { spec: { name: 'flava', swapRate: 0.3 }, model: { fusion: { depth: 1 }, mlmHead: true, mimTokens: { codebookSize: 8 }, itmHead: true } },
+  { spec: { name: 'maskvlm' }, model: { cross: { depth: 1 }, pixelDecoder: { width: 16, depth: 1, heads: 2 }, mlmHead: true, itmHead: true } },
+  { spec: { name: 'm3ae' }, model: { singleStream: true, pixelDecoder: { width: 16, depth: 1, heads: 2 }, mlmHead: true } },
+  { spec: { name: 'caption' }, model: { captionDecoder: { depth: 1 } } },
+];
+
+function makeBatch(seed: number): TrainBatch {
+  const rng = new Rng(seed);
+  const rows: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    const len = 4 + rng.int(T - 4);
+    const row = [TEXT.clsId];
+    for (let t = 1; t < len - 1; t++) row.push(5 + rng.int(TEXT.vocabSize - 5));
+    row.push(TEXT.sepId);
+    while (row.length < T) row.push(TEXT.padId);
+    rows.push(row);
+  }
+  return {
+    images: tf.randomUniform([B, 16, 16, 3], 0, 1, 'float32', seed) as tf.Tensor4D,
+    tokens: tf.tensor2d(rows, [B, T], 'int32'),
+    attention: tf.tensor2d(rows.map((r) => r.map((id) => (id === TEXT.padId ? 0 : 1))), [B, T], 'float32'),
+    tokenRows: rows,
+  };
+}
+
+function disposeBatch(batch: TrainBatch): void {
+  tf.dispose([batch.images, batch.tokens, batch.attention]);
+}
+
+describe('objectives', () => {
+  for (const { spec, model: extra } of CASES) {
+    const label = `${spec.name}${Object.keys(spec).length > 1 ? ' ' + JSON.stringify(spec) : ''}`;
+    it(`${label}: finite terms, gradients reach the used weights, loss goes down, no leaks`, async () => {
+      const model = new VisionLanguageModel({ ...tiny, ...extra }, TEXT, 1);
+      const mix = new ObjectiveMix([spec]);
+      mix.check(model);
+      const batch = makeBatch(3);
+      mix.prepare(model, { sampleImages: () => batch.images.clone() });
+      const optimizer = tf.train.adam(3e-3);
+      const losses: number[] = [];
+      const step = (i: number) => {
+        const rng = new Rng(100 + (i % 2)); // two fixed mask draws: a memorisation test
+        const vars = model.store.trainable().map((p) => p.variable);
+        const { value, grads } = tf.variableGrads(() => {
+          const { total, terms } = mix.loss({ model, batch, rng, ctx: { training: true, rng } });
+          for (const [name, t] of Object.entries(terms)) {
+            expect(Number.isFinite(t.dataSync()[0]), `${name} is not finite`).to.equal(true);
+          }
+          return total;
+        }, vars);
+        if (i === 0) {
+          const touched = Object.values(grads).filter((g) => tf.tidy(() => g.abs().sum()).dataSync()[0] > 0);
+          expect(touched.length, 'weights that received gradient').to.be.above(4);
+        }
+        optimizer.applyGradients(grads);
+        model.afterStep();
+        losses.push(value.dataSync()[0]);
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      step(0); // creates the optimizer's moment variables
+      await expectNoLeak(() => {
+        for (let i = 1; i < 8; i++) step(i);
+      });
+      const first = (losses[0] + losses[1]) / 2;
+      const last = (losses[6] + losses[7]) / 2;
+      expect(last, `losses ${losses.map((l) => l.toFixed(3)).join(' ')}`).to.be.below(first);
+      optimizer.dispose();
+      disposeBatch(batch);
+      model.dispose();
+    });
+  }
+
+  it('an objective whose module is missing fails at start, naming the module and the config key', () => {
+    const model = new VisionLanguageModel(tiny, TEXT, 1);
+    try {
+      expect(() => new ObjectiveMix([{ name: 'mae' }]).check(model)).to.throw(/'mae' needs .*pixelDecoder.*model\.pixelDecoder/);
+      expect(() => new ObjectiveMix([{ name: 'flava' }]).check(model)).to.throw(/fusion.*mlmHead.*mimTokens.*itmHead/);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('rejects unknown objectives and options, naming the list position', () => {
+    expect(() => new ObjectiveMix([{ name: 'clip' }, { name: 'nope' }])).to.throw(/objectives\[1\]: unknown objective 'nope'/);
+    expect(() => new ObjectiveMix([{ name: 'mae', maskRatoi: 0.5 }])).to.throw(/objectives\[0\] \(mae\).*maskRatoi/);
+    expect(() => new ObjectiveMix([{ name: 'mae', maskRatio: 2 }])).to.throw(/objectives\[0\] \(mae\)\.maskRatio/);
+  });
+
+  it('weights: the total is the weighted sum of the named terms', async () => {
+    const model = new VisionLanguageModel({ ...tiny, pixelDecoder: { width: 16, depth: 1, heads: 2 } }, TEXT, 1);
+    const mix = new ObjectiveMix([{ name: 'clip', weight: 1 }, { name: 'mae', weight: 0.5 }]);
+    const batch = makeBatch(4);
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const rng = new Rng(1);
+        const { total, terms } = mix.loss({ model, batch, rng, ctx: { training: false } });
+        expect(Object.keys(terms)).to.deep.equal(['clip/contrastive', 'mae/mim']);
+        const expected = terms['clip/contrastive'].dataSync()[0] + 0.5 * terms['mae/mim'].dataSync()[0];
+        expect(total.dataSync()[0]).to.be.closeTo(expected, 1e-5);
+      }),
+    );
+    disposeBatch(batch);
+    model.dispose();
+  });
+
+  it('logit scale is clamped to [0, ln 100] after a step', () => {
+    const model = new VisionLanguageModel({ ...tiny, initLogitScale: 1000 }, TEXT, 1);
+    model.afterStep();
+    expect(model.logit.logScale.dataSync()[0]).to.be.closeTo(Math.log(100), 1e-6);
+    model.dispose();
+  });
+});
