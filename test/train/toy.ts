@@ -29,6 +29,7 @@ export class ToyTask implements TrainTask<ToyBatch> {
   private readonly y: tf.Tensor2D; // [64, 1]
   cursor = 0;
   order: number[] = [];
+  evalHook?: TrainTask<ToyBatch>['evalHook'];
   constructor(private readonly o: ToyOptions = {}) {
     const dim = o.dim ?? 4;
     const rng = new Rng(o.seed ?? 1);
