@@ -5,8 +5,9 @@
  * D defaults to $MVLM_USE_DIR.
  */
 import { parseArgs } from 'util';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { loadUseTower, useDirFromEnv, useFetchInstructions, USE_ENV_VAR, writeTinyUseModel } from '../pretrained';
+import { loadUseTower, useFetchInstructions, useFilesStatus, USE_ENV_VAR, writeTinyUseModel } from '../pretrained';
 
 const USAGE = `usage: mvlm use fetch-instructions [--dir D] | check [--dir D] | tiny --out D [--seed S]
   D defaults to $${USE_ENV_VAR}`;
@@ -14,11 +15,12 @@ const USAGE = `usage: mvlm use fetch-instructions [--dir D] | check [--dir D] | 
 const CHECK_SENTENCES = ['a cat sits on the mat', 'a red car in the sky'];
 
 async function check(dir: string | undefined): Promise<number> {
-  const modelDir = useDirFromEnv(dir);
-  if (modelDir === undefined) {
-    console.error(`mvlm use check: no USE directory: pass --dir or set ${USE_ENV_VAR} (see \`mvlm use fetch-instructions\`)`);
+  const status = useFilesStatus(dir);
+  if (!status.ok) {
+    console.error(`mvlm use check: ${status.reason}`);
     return 1;
   }
+  const modelDir = status.dir;
   await initBackend();
   let tower;
   try {
@@ -29,10 +31,11 @@ async function check(dir: string | undefined): Promise<number> {
   }
   try {
     const emb = await tower.embed(CHECK_SENTENCES);
-    const norms = (await emb.norm('euclidean', 1).array()) as number[];
+    const normT = tf.tidy(() => emb.norm('euclidean', 1));
+    const norms = (await normT.array()) as number[];
+    tf.dispose([normT, emb]);
     CHECK_SENTENCES.forEach((s, i) => console.log(`${JSON.stringify(s)} -> pieces [${tower.tokenize(s)}], norm ${norms[i].toFixed(4)}`));
     console.log(`output shape [${emb.shape}] from ${modelDir}`);
-    emb.dispose();
     return 0;
   } finally {
     tower.dispose();

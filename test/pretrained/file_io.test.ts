@@ -4,17 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { fileModelHandler, loadGraphModelFromDir } from '../../lib/pretrained';
 import { expectNoLeak } from '../helpers';
-import { editModelJson, makeTinyUse } from './tiny_dir';
-
-/** The rejection message of `p` (fails the test if `p` resolves). */
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a rejection');
-}
+import { editModelJson, makeTinyUse, rejection } from './tiny_dir';
 
 describe('pretrained/file_io', () => {
   let tiny: ReturnType<typeof makeTinyUse>;

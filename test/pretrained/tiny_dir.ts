@@ -1,4 +1,4 @@
-/** Test helper: a fresh temp directory holding the tiny USE-format model, removed by `cleanup`. */
+/** Test helpers: a temp directory holding the tiny USE-format model (removed by `cleanup`), edits, rejections. */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,4 +16,14 @@ export function editModelJson(dir: string, edit: (json: any) => void): void {
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(json);
   fs.writeFileSync(file, JSON.stringify(json));
+}
+
+/** The rejection message of `p` (fails the test if `p` resolves). */
+export async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a rejection');
 }
