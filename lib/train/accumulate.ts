@@ -85,6 +85,15 @@ export class GradAccumulator {
     this.count = 0;
     return out;
   }
+
+  /** Drop a partly accumulated step (after an error). */
+  dispose(): void {
+    tf.dispose([...this.grads.values(), ...(this.total ? [this.total] : []), ...Object.values(this.terms)]);
+    this.grads = new Map();
+    this.total = null;
+    this.terms = {};
+    this.count = 0;
+  }
 }
 
 /** acc + t as a new tensor (acc disposed), or a copy of t when acc is null. */

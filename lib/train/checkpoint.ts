@@ -110,11 +110,16 @@ export async function saveCheckpoint(o: SaveCheckpointOptions): Promise<string> 
   return final;
 }
 
+/** Only the state.json of a checkpoint (e.g. the config to rebuild the model before a resume). */
+export function readCheckpointState(dir: string): LoadedCheckpoint['state'] {
+  const statePath = path.join(dir, STATE_FILE);
+  if (!fs.existsSync(statePath)) throw new Error(`${dir} has no ${STATE_FILE} (not a finished checkpoint)`);
+  return JSON.parse(fs.readFileSync(statePath, 'utf8')) as LoadedCheckpoint['state'];
+}
+
 /** Read a checkpoint folder written by `saveCheckpoint`. */
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
-  const statePath = path.join(dir, STATE_FILE);
-  if (!fs.existsSync(statePath)) throw new Error(`loadCheckpoint: ${dir} has no ${STATE_FILE} (not a finished checkpoint)`);
-  const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as LoadedCheckpoint['state'];
+  const state = readCheckpointState(dir);
   const modelPath = path.join(dir, MODEL_FILE);
   const model = toTf(decodeSafetensors(fs.readFileSync(modelPath), modelPath).tensors);
   const optPath = path.join(dir, OPTIMIZER_FILE);

@@ -9,7 +9,7 @@ export { GradAccumulator } from './accumulate';
 export type { LossOutput, AccumulatedStep } from './accumulate';
 export { encodeSafetensors, decodeSafetensors, fromTf, toTf } from './safetensors';
 export type { STDtype, STTensor, STFile } from './safetensors';
-export { saveCheckpoint, loadCheckpoint, latestCheckpoint, listCheckpoints, disposeCheckpoint, checkpointsDir } from './checkpoint';
+export { saveCheckpoint, loadCheckpoint, readCheckpointState, latestCheckpoint, listCheckpoints, disposeCheckpoint, checkpointsDir } from './checkpoint';
 export type { SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint';
 export { MetricsLog, readMetrics, METRICS_FILE } from './metrics';
 export type { MetricsLine } from './metrics';

@@ -11,8 +11,8 @@ export class Progress {
   constructor(
     total: number,
     start: number,
-    private readonly quiet: boolean,
-    stream: NodeJS.WriteStream = process.stderr,
+    quiet: boolean,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
     this.plain = !quiet && !stream.isTTY;
     if (quiet || !stream.isTTY) return;
@@ -37,7 +37,7 @@ export class Progress {
   report(step: number, loss: number, samplesPerSec: number): void {
     const payload = { loss: loss.toFixed(4), sps: samplesPerSec.toFixed(1) };
     if (this.bar) this.bar.update(step, payload);
-    else if (this.plain) process.stderr.write(`step ${step} | loss ${payload.loss} | ${payload.sps} samples/s\n`);
+    else if (this.plain) this.stream.write(`step ${step} | loss ${payload.loss} | ${payload.sps} samples/s\n`);
   }
 
   stop(): void {

@@ -172,6 +172,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
     throw e;
   } finally {
     progress?.stop();
+    acc.dispose();
     monitor.dispose();
     optimizer.dispose();
   }

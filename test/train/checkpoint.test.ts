@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { disposeCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from '../../lib/train/checkpoint';
+import { disposeCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpoint, readCheckpointState, saveCheckpoint } from '../../lib/train/checkpoint';
 import { expectNoLeak } from '../helpers';
 
 function tmpRun(): string {
@@ -36,6 +36,7 @@ describe('train/checkpoint', () => {
       expect(ck.step).to.equal(30);
       expect(ck.state).to.deep.include({ rng: 42, cursor: 60, step: 30 });
       expect(ck.optimizerMeta.step).to.equal('30');
+      expect(readCheckpointState(dir)).to.deep.equal(ck.state);
       expect(Array.from(ck.model.get('enc.w')!.dataSync())).to.deep.equal([1, 2, 3, 4]);
       expect(ck.optimizer.get('enc.w.m')!.shape).to.deep.equal([2, 2]);
       disposeCheckpoint(ck);
