@@ -3,6 +3,7 @@
 import { dataCommand } from './commands/data';
 import { demoCommand } from './commands/demo';
 import { infoCommand } from './commands/info';
+import { TRAIN_USAGE, trainCommand } from './commands/train';
 import { useCommand } from './commands/use';
 
 type Command = { run: (args: string[]) => Promise<number>; help: string };
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   info: { run: infoCommand, help: 'info [--json]      backend, versions, tfjs-node / wasm SIMD / threads' },
   use: { run: useCommand, help: 'use fetch-instructions|check|tiny   USE-lite text tower files ($MVLM_USE_DIR)' },
   data: { run: dataCommand, help: 'data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]' },
+  train: { run: trainCommand, help: TRAIN_USAGE },
   demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },
 };
 

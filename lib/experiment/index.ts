@@ -1,0 +1,3 @@
+export * from './config';
+export * from './setup';
+export * from './train_run';

@@ -1,0 +1,90 @@
+/**
+ * From a config to live objects: datasets, the tokenizer (built on the training captions), the
+ * model (its vocabulary from the tokenizer), the objective mix (checked against the model), batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset, CLS_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS } from '../data';
+import { TextSpec, VisionLanguageModel } from '../models';
+import { ObjectiveMix, TrainBatch } from '../objectives';
+import { ExperimentConfig } from './config';
+
+export interface Experiment {
+  config: ExperimentConfig;
+  train: Dataset;
+  tokenizer: SubwordTokenizer;
+  model: VisionLanguageModel;
+  objectives: ObjectiveMix;
+  batcher: Batcher;
+}
+
+export function textSpecOf(tokenizer: SubwordTokenizer): TextSpec {
+  return {
+    vocabSize: tokenizer.pieces.length,
+    padId: PAD_ID,
+    clsId: CLS_ID,
+    sepId: SEP_ID,
+    maskId: MASK_ID,
+    specialIds: SPECIAL_TOKENS.map((_, i) => i),
+  };
+}
+
+export async function loadTrainData(config: ExperimentConfig): Promise<Dataset> {
+  const { data, model } = config;
+  return loadDataset(data.train, { split: 'train', imageSize: model.imageSize, seed: config.train.seed, size: data.size, skipBad: data.skipBad });
+}
+
+/** Build everything a training run needs; `tokenizer` is passed when resuming (the saved one). */
+export async function setupExperiment(config: ExperimentConfig, tokenizer?: SubwordTokenizer): Promise<Experiment> {
+  const train = await loadTrainData(config);
+  const tok = tokenizer ?? SubwordTokenizer.build(captionCorpus(train), { vocabSize: config.data.vocabSize });
+  const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tok), config.train.seed);
+  const objectives = new ObjectiveMix(config.objectives);
+  try {
+    objectives.check(model);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const batcher = new Batcher({
+    dataset: train,
+    tokenizer: tok,
+    batchSize: config.data.batchSize,
+    maxLen: config.data.maxLen,
+    seed: config.train.seed,
+    dropLast: true,
+    captionChoice: config.data.captionChoice,
+  });
+  return { config, train, tokenizer: tok, model, objectives, batcher };
+}
+
+/** The model-side view of a data batch (token rows copied to the host for text masking). */
+export function toTrainBatch(batch: Batch): TrainBatch & { source: Batch } {
+  return {
+    images: batch.images,
+    tokens: batch.tokens,
+    attention: batch.attention,
+    wordStarts: batch.wordStarts,
+    tokenRows: batch.tokens.arraySync() as number[][],
+    source: batch,
+  };
+}
+
+export function disposeTrainBatch(batch: TrainBatch & { source: Batch }): void {
+  disposeBatch(batch.source);
+}
+
+/** Step s (1-based) reads batch (s-1) of the epoch sequence: a pure function of the step, so resume is exact. */
+export function batchForStep(batcher: Batcher, step: number): Batch {
+  const perEpoch = batcher.numBatches;
+  if (perEpoch < 1) throw new Error('the training split is smaller than one batch: lower data.batchSize');
+  const i = step - 1;
+  return batcher.batch(Math.floor(i / perEpoch), i % perEpoch);
+}
+
+/** Images of the first `n` training batches stacked [M, H, W, C] (e.g. to fit a codebook). */
+export function sampleImages(batcher: Batcher, n: number): tf.Tensor4D {
+  const batches = Array.from({ length: Math.min(n, batcher.numBatches) }, (_, b) => batcher.batch(0, b));
+  const images = tf.concat(batches.map((b) => b.images)) as tf.Tensor4D;
+  batches.forEach(disposeBatch);
+  return images;
+}
