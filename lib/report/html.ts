@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderPlots, type Plot, type PlotOptions } from './plots';
-import { fullTable, keyTable, reportMarkdown, runSummaryLine, type Table } from './table';
+import { summarizeArms } from './summary';
+import { formatObjectives, fullTable, keyTable, reportMarkdown, runSummaryLine, type Table } from './table';
 import { parseCompareResults, type CompareResults } from './types';
 
 export interface ReportPaths {
@@ -21,13 +22,13 @@ export interface ReportPaths {
 
 const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #222;
-  margin: 24px auto; max-width: 1150px; padding: 0 16px; line-height: 1.4; }
+  margin: 24px auto; max-width: 1400px; padding: 0 16px; line-height: 1.4; }
 h1 { font-size: 1.5em; margin-bottom: 4px; }
 h2 { font-size: 1.2em; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 .run, .note { color: #555; font-size: 0.9em; }
 .scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 0.85em; }
-th, td { padding: 4px 8px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
+table { border-collapse: collapse; font-size: 0.82em; }
+th, td { padding: 4px 6px; border-bottom: 1px solid #e4e4e4; white-space: nowrap; }
 th { background: #f4f4f4; text-align: left; vertical-align: bottom; white-space: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sd { display: block; color: #777; font-size: 0.85em; }
@@ -43,12 +44,20 @@ export function escapeHtml(s: string): string {
 
 export function tableToHtml(table: Table, id: string): string {
   const cls = (j: number): string => (table.numeric[j] ? ' class="num"' : '');
-  // Long metric names may wrap after a slash rather than widen the table.
-  const head = table.columns.map((c, j) => `<th${cls(j)}>${escapeHtml(c).replace(/\//g, '/<wbr>')}</th>`).join('');
+  // Long metric names may wrap after a slash or underscore rather than widen the table.
+  const wrap = (c: string): string => (c.length > 11 ? escapeHtml(c).replace(/([/_])/g, '$1<wbr>') : escapeHtml(c));
+  const head = table.columns.map((c, j) => `<th${cls(j)}>${wrap(c)}</th>`).join('');
   // `mean ± std` puts the std on a second, smaller line: the table stays narrow enough to read.
   const body = (c: string): string => escapeHtml(c).replace(/ ± (.*)$/, '<span class="sd">± $1</span>');
   const rows = table.rows.map((r) => `<tr>${r.map((c, j) => `<td${cls(j)}>${body(c)}</td>`).join('')}</tr>`);
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+/** `clip = clip · mlm+mae = 0.1·mlm + mae · …`: the objectives column, kept out of the wide table. */
+function objectivesLine(results: CompareResults): string {
+  return summarizeArms(results)
+    .map((a) => `<b>${escapeHtml(a.name)}</b> = ${escapeHtml(formatObjectives(a.objectives))}`)
+    .join(' · ');
 }
 
 /** The self-contained page: tables and the plots' SVG inlined (their ids are namespaced per plot). */
@@ -70,7 +79,8 @@ export function reportHtml(results: CompareResults, plots: Plot[]): string {
 <p class="run">${escapeHtml(runSummaryLine(results))}</p>
 <h2>Key metrics</h2>
 <p class="note">Mean ± sample std over seeds; — means the arm has no such metric. Recalls and accuracies are fractions.</p>
-<div class="scroll">${tableToHtml(keyTable(results), 'key-metrics')}</div>
+<div class="scroll">${tableToHtml(keyTable(results, { objectives: false }), 'key-metrics')}</div>
+<p class="note" id="objectives">Objectives: ${objectivesLine(results)}</p>
 <h2>Plots</h2>
 ${figures.join('\n')}
 <h2>All metrics</h2>

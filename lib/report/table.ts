@@ -18,6 +18,8 @@ export interface Table {
 export interface TableOptions {
   /** Metric columns to show, in this order; default: the key metrics present in any arm. */
   metrics?: string[];
+  /** Include the objectives column (default true; the HTML lists objectives under the table). */
+  objectives?: boolean;
 }
 
 /** `clip`, or `mae + 0.1·mlm` (weights shown when not 1). */
@@ -43,21 +45,27 @@ function metricCells(arms: ArmSummary[], metric: string): string[] {
   return arms.map((a) => (a.metrics[metric] === undefined ? MISSING : formatStat(a.metrics[metric], decimals)));
 }
 
-/** One row per arm: arm, objectives, seeds, params, then the metric columns. */
+/**
+ * One row per arm: arm, objectives, params, then the metric columns. A `seeds` column (count per
+ * arm) is added only when arms ran different numbers of seeds; otherwise the run line says it.
+ */
 export function keyTable(results: CompareResults, options: TableOptions = {}): Table {
   const arms = summarizeArms(results);
   const metrics = options.metrics ?? presentMetrics(arms).filter(isKeyMetric);
   const columns = metrics.map((m) => metricCells(arms, m));
+  const seedCounts = new Set(arms.map((a) => a.seeds.length));
+  const seeds = seedCounts.size > 1;
+  const objectives = options.objectives ?? true;
   return {
-    columns: ['arm', 'objectives', 'seeds', 'params', ...metrics.map(metricLabel)],
+    columns: ['arm', ...(objectives ? ['objectives'] : []), ...(seeds ? ['seeds'] : []), 'params', ...metrics.map(metricLabel)],
     rows: arms.map((arm, i) => [
       arm.name,
-      formatObjectives(arm.objectives),
-      String(arm.seeds.length),
+      ...(objectives ? [formatObjectives(arm.objectives)] : []),
+      ...(seeds ? [String(arm.seeds.length)] : []),
       formatCount(arm.params),
       ...columns.map((c) => c[i]),
     ]),
-    numeric: [false, false, true, true, ...metrics.map(() => true)],
+    numeric: [false, ...(objectives ? [false] : []), ...(seeds ? [true] : []), true, ...metrics.map(() => true)],
   };
 }
 

@@ -29,6 +29,7 @@ describe('report/html in headless Chromium', function () {
     const keyTable = dom.match(/<table id="key-metrics">[\s\S]*?<\/table>/)![0];
     for (const arm of ['clip', 'mae']) expect(keyTable).to.match(new RegExp(`<td>${arm}</td>`));
     expect(keyTable).to.contain('0.600<span class="sd">± 0.141</span>');
+    expect(dom).to.match(/<p class="note" id="objectives">.*<b>mae<\/b> = mae \+ 0\.1·mlm/);
     for (const name of Object.keys(paths.plots)) {
       const figure = dom.match(new RegExp(`<figure id="plot-${name}"[\\s\\S]*?</figure>`));
       expect(figure, name).to.not.equal(null);

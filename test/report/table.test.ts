@@ -24,7 +24,7 @@ describe('report/table', () => {
   it('has one row per arm and key-metric columns in report order, cost last', () => {
     expect(rows.map((r) => r[0])).to.deep.equal(['clip', 'mae']);
     expect(header).to.deep.equal([
-      'arm', 'objectives', 'seeds', 'params', 'retrieval/cross/i2t_r5', 'zeroshot/top1', 'probe/acc',
+      'arm', 'objectives', 'params', 'retrieval/cross/i2t_r5', 'zeroshot/top1', 'probe/acc',
       'recon/psnr', 'diag/modality_gap', 'wall time (s)', 'samples/s', 'GFLOPs/step',
     ]);
   });
@@ -53,17 +53,19 @@ describe('report/table', () => {
     expect(get('clip', 'recon/psnr')).to.equal('—');
   });
 
-  it('shows a plain mean with one seed', () => {
-    const one = twoArmsTwoSeeds();
-    one.arms = one.arms.filter((a) => a.seed === 1);
-    const { header: h, rows: r } = parseMarkdown(resultsMarkdown(one));
+  it('shows a plain mean with one seed, and a seeds column when arms ran different numbers', () => {
+    const uneven = twoArmsTwoSeeds();
+    uneven.arms = uneven.arms.filter((a) => a.seed === 1 || a.name === 'mae');
+    const { header: h, rows: r } = parseMarkdown(resultsMarkdown(uneven));
+    expect(h.slice(0, 4)).to.deep.equal(['arm', 'objectives', 'seeds', 'params']);
+    expect(r.map((row) => row[h.indexOf('seeds')])).to.deep.equal(['1', '2']);
     expect(r[0][h.indexOf('retrieval/cross/i2t_r5')]).to.equal('0.500');
-    expect(r[0][h.indexOf('seeds')]).to.equal('1');
+    expect(r[1][h.indexOf('recon/psnr')]).to.equal('21.00 ± 1.41');
   });
 
   it('takes an explicit metric list', () => {
     const { header: h } = parseMarkdown(resultsMarkdown(twoArmsTwoSeeds(), { metrics: ['recon/psnr'] }));
-    expect(h.slice(4)).to.deep.equal(['recon/psnr']);
+    expect(h.slice(3)).to.deep.equal(['recon/psnr']);
   });
 
   it('the full table has every metric as a row, including non-key ones', () => {
@@ -83,7 +85,7 @@ describe('report/table', () => {
     // Every numeric cell ends where its dashes end: the last column is right-aligned to the rule.
     expect(width(lines[2])).to.equal(width(rule));
     expect(width(lines[3])).to.equal(width(rule));
-    expect(lines[3]).to.match(/^mae\s+mae \+ 0\.1·mlm\s+2\s+1\.23M\s+—\s+—\s+0\.500 ± 0\.000/);
+    expect(lines[3]).to.match(/^mae\s+mae \+ 0\.1·mlm\s+1\.23M\s+—\s+—\s+0\.500 ± 0\.000/);
     expect(lines[2].indexOf('0.700 ± 0.141')).to.equal(lines[3].indexOf('0.500 ± 0.000'));
   });
 });
