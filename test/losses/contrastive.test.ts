@@ -97,7 +97,7 @@ describe('losses/siglipLoss', () => {
         const I = unitRows(6, 16, 11);
         const noisy = tf.add(I, tf.mul(tf.randomNormal([6, 16], 0, 1, 'float32', 12), 0.05));
         const T = tf.div(noisy, tf.norm(noisy, 2, 1, true)) as tf.Tensor2D;
-        const cos = tf.matMul(I, T, false, true).arraySync();
+        const cos = tf.matMul(I, T, false, true).arraySync() as number[][];
         const diagMin = Math.min(...cos.map((r, i) => r[i]));
         const offMax = Math.max(...cos.flatMap((r, i) => r.filter((_, j) => j !== i)));
         expect(diagMin).to.be.above(offMax);
