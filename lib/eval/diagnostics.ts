@@ -90,8 +90,9 @@ export async function uniformity(x: tf.Tensor2D, chunkSize = 512, t = 2): Promis
       const [m, s] = await readAndDispose(tf.tidy(() => {
         const dots = tf.matMul(x.slice([r0, 0], [c, D]), xT); // [c, R]
         const d2 = sq.slice(r0, c).expandDims(1).add(sq.expandDims(0)).sub(dots.mul(2)).relu(); // [c, R]
-        const offDiag = tf.notEqual(tf.range(r0, r0 + c, 1, 'int32').expandDims(1), tf.range(0, R, 1, 'int32').expandDims(0));
-        const v = tf.where(offDiag, d2.mul(-t), tf.fill([c, R], -Infinity)); // [c, R]
+        // Push the diagonal (i = j) to −1e30 so exp() drops it (a broadcasting notEqual is very slow on wasm).
+        const diag = tf.oneHot(tf.range(r0, r0 + c, 1, 'int32'), R); // [c, R]
+        const v = d2.mul(-t).sub(diag.mul(1e30)); // [c, R]
         const mx = v.max();
         return tf.stack([mx, v.sub(mx).exp().sum()]);
       }));

@@ -1,57 +1,102 @@
 /**
- * Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations, in float64 JS.
- * tfjs has no SVD/eig that works on wasm; for D ≤ 512 this takes well under seconds-to-a-few.
+ * Eigenvalues and singular values of small dense matrices in float64 JS (tfjs has no SVD or
+ * eigendecomposition that runs on wasm), and the effective rank built on them.
  */
 
 /**
- * Eigenvalues (descending) of the symmetric `n × n` row-major matrix `a` (not modified).
- * Converges when the off-diagonal Frobenius norm falls below `tol` × the matrix's norm.
+ * Eigenvalues (descending) of the symmetric `n × n` row-major matrix `a0` (not modified):
+ * Householder reduction to tridiagonal form, then implicit QL (Numerical Recipes 3rd ed. §11.3–11.4,
+ * tred2 without eigenvectors + tqli). About (2/3)·n³ flops: ~1 s for n = 512 in Node, where cyclic
+ * Jacobi needs ~20 s.
  */
-export function symmetricEigenvalues(a: ArrayLike<number>, n: number, tol = 1e-13, maxSweeps = 60): Float64Array {
-  if (a.length !== n * n) throw new Error(`symmetricEigenvalues: got ${a.length} values for a ${n}×${n} matrix`);
-  const A = Float64Array.from(a);
-  let total = 0;
-  for (let i = 0; i < n * n; i++) total += A[i] * A[i];
-  const stop = tol * tol * total;
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += 2 * A[p * n + q] * A[p * n + q];
-    if (off <= stop) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        rotate(A, n, p, q, apq);
+export function symmetricEigenvalues(a0: ArrayLike<number>, n: number): Float64Array {
+  if (a0.length !== n * n) throw new Error(`symmetricEigenvalues: got ${a0.length} values for a ${n}×${n} matrix`);
+  const a = Float64Array.from(a0);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  for (let i = n - 1; i > 0; i--) {
+    const l = i - 1;
+    let h = 0;
+    if (l > 0) {
+      let scale = 0;
+      for (let k = 0; k <= l; k++) scale += Math.abs(a[i * n + k]);
+      if (scale === 0) {
+        e[i] = a[i * n + l];
+      } else {
+        for (let k = 0; k <= l; k++) {
+          a[i * n + k] /= scale;
+          h += a[i * n + k] * a[i * n + k];
+        }
+        let f = a[i * n + l];
+        let g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
+        e[i] = scale * g;
+        h -= f * g;
+        a[i * n + l] = f - g;
+        f = 0;
+        for (let j = 0; j <= l; j++) {
+          g = 0;
+          for (let k = 0; k <= j; k++) g += a[j * n + k] * a[i * n + k];
+          for (let k = j + 1; k <= l; k++) g += a[k * n + j] * a[i * n + k];
+          e[j] = g / h;
+          f += e[j] * a[i * n + j];
+        }
+        const hh = f / (h + h);
+        for (let j = 0; j <= l; j++) {
+          f = a[i * n + j];
+          e[j] = g = e[j] - hh * f;
+          for (let k = 0; k <= j; k++) a[j * n + k] -= f * e[k] + g * a[i * n + k];
+        }
       }
+    } else {
+      e[i] = a[i * n + l];
     }
+    d[i] = h;
   }
-  const eig = new Float64Array(n);
-  for (let i = 0; i < n; i++) eig[i] = A[i * n + i];
-  return eig.sort().reverse();
-}
-
-/** A ← Pᵀ A P with the rotation P in the (p, q) plane that zeroes A[p, q] (Numerical Recipes §11.1). */
-function rotate(A: Float64Array, n: number, p: number, q: number, apq: number): void {
-  const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-  const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-  const c = 1 / Math.sqrt(t * t + 1);
-  const s = t * c;
-  for (let k = 0; k < n; k++) {
-    // columns p, q
-    const akp = A[k * n + p];
-    const akq = A[k * n + q];
-    A[k * n + p] = c * akp - s * akq;
-    A[k * n + q] = s * akp + c * akq;
+  for (let i = 0; i < n; i++) d[i] = a[i * n + i]; // tridiagonal diagonal; e holds the off-diagonal
+  // Implicit QL with Wilkinson shifts on the tridiagonal (d, e).
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  for (let l = 0; l < n; l++) {
+    let iter = 0;
+    let m: number;
+    do {
+      for (m = l; m < n - 1; m++) {
+        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+      }
+      if (m !== l) {
+        if (iter++ === 60) throw new Error('symmetricEigenvalues: QL did not converge');
+        let g = (d[l + 1] - d[l]) / (2 * e[l]);
+        let r = Math.hypot(g, 1);
+        g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+        let s = 1;
+        let c = 1;
+        let p = 0;
+        let i: number;
+        for (i = m - 1; i >= l; i--) {
+          const f = s * e[i];
+          const b = c * e[i];
+          e[i + 1] = r = Math.hypot(f, g);
+          if (r === 0) {
+            d[i + 1] -= p;
+            e[m] = 0;
+            break;
+          }
+          s = f / r;
+          c = g / r;
+          g = d[i + 1] - p;
+          r = (d[i] - g) * s + 2 * c * b;
+          d[i + 1] = g + (p = s * r);
+          g = c * r - b;
+        }
+        if (r === 0 && i >= l) continue;
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0;
+      }
+    } while (m !== l);
   }
-  for (let k = 0; k < n; k++) {
-    // rows p, q
-    const apk = A[p * n + k];
-    const aqk = A[q * n + k];
-    A[p * n + k] = c * apk - s * aqk;
-    A[q * n + k] = s * apk + c * aqk;
-  }
-  A[p * n + q] = 0; // exactly zero what the rotation zeroes up to rounding
-  A[q * n + p] = 0;
+  return d.sort().reverse();
 }
 
 /**

@@ -65,22 +65,16 @@ export async function retrieval(input: RetrievalInput): Promise<RetrievalResult>
     }
     const t2iIdx = input.textToImage == null ? Int32Array.from({ length: M }, (_, j) => j) : toInts(input.textToImage, 'textToImage');
     checkIndices(t2iIdx, 'retrieval: textToImage', M, N, 'imageEmb rows');
-    const t2iTensor = tf.tensor1d(t2iIdx, 'int32');
-    try {
-      const i2tRanks = await firstCorrectRanks(img, txt, chunkSize, (r0, c) =>
-        tf.equal(tf.range(r0, r0 + c, 1, 'int32').expandDims(1), t2iTensor.expandDims(0)) as tf.Tensor2D);
-      const t2iRanks = await firstCorrectRanks(txt, img, chunkSize, (r0, c) =>
-        tf.equal(t2iTensor.slice(r0, c).expandDims(1), tf.range(0, N, 1, 'int32').expandDims(0)) as tf.Tensor2D);
-      const captioned = new Uint8Array(N);
-      for (const i of t2iIdx) captioned[i] = 1;
-      return {
-        i2t: summarise(i2tRanks.filter((_, i) => captioned[i] === 1), ks),
-        t2i: summarise(t2iRanks, ks),
-        ks: ks.slice(),
-      };
-    } finally {
-      t2iTensor.dispose();
-    }
+    const captionsOf: number[][] = Array.from({ length: N }, () => []);
+    t2iIdx.forEach((i, j) => captionsOf[i].push(j));
+    const captioned = captionsOf.map((c) => c.length > 0);
+    const i2tRanks = await firstCorrectRanks(img, txt, chunkSize, (i) => captionsOf[i]);
+    const t2iRanks = await firstCorrectRanks(txt, img, chunkSize, (j) => [t2iIdx[j]]);
+    return {
+      i2t: summarise(i2tRanks.filter((_, i) => captioned[i]), ks),
+      t2i: summarise(t2iRanks, ks),
+      ks: ks.slice(),
+    };
   } finally {
     img.dispose();
     txt.dispose();
@@ -89,12 +83,12 @@ export async function retrieval(input: RetrievalInput): Promise<RetrievalResult>
 
 /**
  * For each row of `queries [Q, D]`, the 1-based rank among `gallery [G, D]` of its best-scoring
- * correct item; `positives(r0, c)` gives the `[c, G]` boolean mask of correct items of rows r0..r0+c.
- * Queries with no correct item get rank G + 1.
+ * correct item, `positives(q)` listing the correct gallery rows of query q (non-empty).
+ * Similarities are computed on the backend chunk by chunk and ranked in JS: tfjs's broadcasting
+ * comparisons are ~100× slower than a matMul on wasm.
  */
 async function firstCorrectRanks(
-  queries: tf.Tensor2D, gallery: tf.Tensor2D, chunkSize: number,
-  positives: (r0: number, c: number) => tf.Tensor2D,
+  queries: tf.Tensor2D, gallery: tf.Tensor2D, chunkSize: number, positives: (q: number) => ArrayLike<number>,
 ): Promise<Int32Array> {
   const [Q, D] = queries.shape;
   const G = gallery.shape[0];
@@ -104,15 +98,20 @@ async function firstCorrectRanks(
   try {
     for (let r0 = 0; r0 < Q; r0 += chunkSize) {
       const c = Math.min(chunkSize, Q - r0);
-      const ranks = tf.tidy(() => {
-        const sims = tf.matMul(queries.slice([r0, 0], [c, D]), galleryT); // [c, G]
-        const pos = positives(r0, c); // [c, G] bool
-        const best = tf.where(pos, sims, tf.fill([c, G], -Infinity)).max(1, true); // [c, 1]
-        const beaten = tf.logicalAnd(tf.greaterEqual(sims, best), tf.logicalNot(pos)); // [c, G]
-        return beaten.cast('int32').sum(1).add(1); // [c]
-      });
-      out.set(await ranks.data() as Int32Array, r0);
-      ranks.dispose();
+      const simsT = tf.tidy(() => tf.matMul(queries.slice([r0, 0], [c, D]), galleryT)); // [c, G]
+      const sims = (await simsT.data()) as Float32Array;
+      simsT.dispose();
+      for (let q = 0; q < c; q++) {
+        const row = sims.subarray(q * G, (q + 1) * G);
+        const pos = positives(r0 + q);
+        let best = -Infinity;
+        for (let p = 0; p < pos.length; p++) best = Math.max(best, row[pos[p]]);
+        let atLeast = 0; // items scoring ≥ best, the correct ones included
+        for (let g = 0; g < G; g++) if (row[g] >= best) atLeast++;
+        let correctAtLeast = 0;
+        for (let p = 0; p < pos.length; p++) if (row[pos[p]] >= best) correctAtLeast++;
+        out[r0 + q] = atLeast - correctAtLeast + 1;
+      }
     }
   } finally {
     galleryT.dispose();

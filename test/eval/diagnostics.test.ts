@@ -4,6 +4,7 @@ import { diagnostics, effectiveRankOf, singularValues, symmetricEigenvalues, uni
 import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
 import { randomRows } from './fixtures';
+import { jacobiEigenvalues } from './jacobi_reference';
 
 describe('eval/diagnostics', () => {
   it('alignment is 0 for identical pairs, and so is the modality gap', async () => {
@@ -83,7 +84,7 @@ describe('eval/diagnostics', () => {
     expect(big.effectiveRankImage).to.be.closeTo(1, 1e-4);
   });
 
-  it('Jacobi eigenvalues: a 2×2 case, and trace / Frobenius invariants of a random 40×40', () => {
+  it('eigenvalues: a 2×2 case, and trace / Frobenius invariants of a random 40×40', () => {
     const e2 = symmetricEigenvalues([2, 1, 1, 2], 2);
     expect(e2[0]).to.be.closeTo(3, 1e-12);
     expect(e2[1]).to.be.closeTo(1, 1e-12);
@@ -99,9 +100,12 @@ describe('eval/diagnostics', () => {
     expect(eig.reduce((s, v) => s + v, 0)).to.be.closeTo(trace, 1e-9);
     expect(eig.reduce((s, v) => s + v * v, 0)).to.be.closeTo(fro, 1e-8);
     for (let i = 1; i < n; i++) expect(eig[i]).to.be.at.most(eig[i - 1]);
+    const ref = jacobiEigenvalues(A, n); // independent algorithm
+    for (let i = 0; i < n; i++) expect(eig[i]).to.be.closeTo(ref[i], 1e-10);
+    expect(Array.from(symmetricEigenvalues([4], 1))).to.deep.equal([4]);
   });
 
-  it('Jacobi recovers a known spectrum: H diag(λ) H with a Householder reflection H', () => {
+  it('eigenvalues recover a known spectrum: H diag(λ) H with a Householder reflection H', () => {
     const n = 12;
     const rng = new Rng(9);
     const v = Array.from({ length: n }, () => rng.normal());
