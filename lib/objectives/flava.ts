@@ -9,7 +9,7 @@ import { clipTerm } from './contrastive';
 import { drawCaptionSwap, swapCaptions, swapItmTerm } from './itm';
 import { BlockMaskSettings, blockMasks, codeLabels, fitCodebook, patchStates } from './mim';
 import { TextMaskOptions, maskTokens } from './text';
-import { Objective, PrepareData, StepInputs, TrainBatch } from './types';
+import { Objective, PrepareData, Reconstruction, StepInputs, TrainBatch } from './types';
 import { VisionLanguageModel } from '../models';
 
 const IGNORE = -100;
@@ -55,6 +55,21 @@ function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, 
   return terms;
 }
 
+/** The unimodal masked predictions (MLM, MIM tokens) on an unswapped batch. */
+function unimodalReconstruct(inputs: StepInputs, opts: FlavaOptions): Reconstruction {
+  const { model, batch, ctx } = inputs;
+  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
+  const image = model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden;
+  const text = maskTokens(inputs, opts.text);
+  const textHidden = model.encodeText(text.ids, batch.attention, ctx).hidden;
+  return {
+    tokens: {
+      mlm: { logits: model.mlmHead!.apply(textHidden), labels: text.labels },
+      mim: { logits: model.mimHead!.apply(patchStates(image)) as tf.Tensor3D, labels: codeLabels(model, batch.images, mask) },
+    },
+  };
+}
+
 export function mmmObjective(opts: FlavaOptions = {}): Objective {
   return {
     name: 'mmm',
@@ -69,6 +84,7 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
     name: 'flava',
     needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
     prepare: prepareCodebook,
+    reconstruct: (inputs) => unimodalReconstruct(inputs, opts),
     terms: (inputs) => {
       const { model, batch, ctx } = inputs;
       const B = batch.images.shape[0];

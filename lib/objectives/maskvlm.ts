@@ -4,12 +4,13 @@
  * its visible tokens and the image.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maskedTokenLoss } from '../losses';
+import { maeLoss, maskedTokenLoss } from '../losses';
+import { ImageEncoding, TextEncoding } from '../models';
 import { clipTerm, keepPatches } from './contrastive';
 import { hardItmTerm } from './itm';
-import { pixelTerm } from './mim';
+import { fromNormPix, pixelPrediction } from './mim';
 import { TextMaskOptions, maskTokens } from './text';
-import { Objective } from './types';
+import { Objective, Reconstruction, StepInputs } from './types';
 
 export interface MaskVlmOptions {
   imageMaskRatio?: number;
@@ -17,34 +18,49 @@ export interface MaskVlmOptions {
   normPix?: boolean;
 }
 
+/** Each masked modality reconstructed through its cross-modality encoder reading the other, unmasked one. */
+function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEncoding, opts: MaskVlmOptions): Required<Reconstruction> {
+  const { model, batch, ctx } = inputs;
+  const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs);
+  const visible = model.encodeImage(batch.images, { keep }, ctx).hidden;
+  const imageGivenText = model.cross!.image(visible, text.hidden, batch.attention, ctx);
+  const masked = maskTokens(inputs, opts.text);
+  const maskedText = model.encodeText(masked.ids, batch.attention, ctx).hidden;
+  const textGivenImage = model.cross!.text(maskedText, batch.attention, image.hidden, ctx);
+  return {
+    pixels: { ...pixelPrediction(model, imageGivenText, restore, batch.images, inputs), mask },
+    tokens: { mlm: { logits: model.mlmHead!.apply(textGivenImage), labels: masked.labels } },
+  };
+}
+
 export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
+  const normPix = opts.normPix ?? false;
+  const towers = ({ model, batch, ctx }: StepInputs) => ({
+    image: model.encodeImage(batch.images, {}, ctx),
+    text: model.encodeText(batch.tokens, batch.attention, ctx),
+  });
   return {
     name: 'maskvlm',
     needs: ['cross', 'pixelDecoder', 'mlmHead', 'itmHead'],
     terms: (inputs) => {
-      const { model, batch, ctx } = inputs;
-      const B = batch.images.shape[0];
-      // unmasked towers: contrastive, ITM, and the other modality's context for reconstruction
-      const image = model.encodeImage(batch.images, {}, ctx);
-      const text = model.encodeText(batch.tokens, batch.attention, ctx);
+      const { model } = inputs;
+      const { image, text } = towers(inputs);
       const imageEmb = model.imageProj.apply(image.pooled);
       const textEmb = model.textProj.apply(text.pooled);
       const similarity = tf.matMul(imageEmb, textEmb, false, true) as tf.Tensor2D;
-
-      const { keep, restore, mask } = keepPatches(B, model.numPatches, opts.imageMaskRatio ?? 0.75, inputs);
-      const visible = model.encodeImage(batch.images, { keep }, ctx).hidden;
-      const imageGivenText = model.cross!.image(visible, text.hidden, batch.attention, ctx);
-
-      const masked = maskTokens(inputs, opts.text);
-      const maskedText = model.encodeText(masked.ids, batch.attention, ctx).hidden;
-      const textGivenImage = model.cross!.text(maskedText, batch.attention, image.hidden, ctx);
-
+      const { pixels, tokens } = crossReconstruct(inputs, image, text, opts);
       return {
         contrastive: clipTerm(model, imageEmb, textEmb),
         itm: hardItmTerm(inputs, image.hidden, text.hidden, similarity),
-        mim: pixelTerm(model, imageGivenText, restore, mask, batch.images, inputs, opts.normPix ?? false),
-        mlm: maskedTokenLoss({ logits: model.mlmHead!.apply(textGivenImage), labels: masked.labels }),
+        mim: maeLoss({ ...pixels, normPix }),
+        mlm: maskedTokenLoss(tokens.mlm),
       };
+    },
+    reconstruct: (inputs) => {
+      const { image, text } = towers(inputs);
+      const r = crossReconstruct(inputs, image, text, opts);
+      if (normPix) r.pixels.pred = fromNormPix(r.pixels.pred, r.pixels.target);
+      return r;
     },
   };
 }

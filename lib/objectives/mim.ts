@@ -16,30 +16,45 @@ export interface MaeOptions {
   normPix?: boolean;
 }
 
-/** MAE terms from an encoder output over visible patches: pixel MSE on the masked ones. */
-export function pixelTerm(
+/** Decoder predictions and true patches [B, N, P] from an encoder output over visible patches. */
+export function pixelPrediction(
   model: VisionLanguageModel,
   visible: tf.Tensor3D,
   restore: tf.Tensor2D,
-  mask: tf.Tensor2D,
   images: tf.Tensor4D,
   inputs: StepInputs,
-  normPix: boolean,
-): tf.Scalar {
-  const pred = model.pixelDecoder!.apply(visible, restore, inputs.ctx);
-  return maeLoss({ pred, target: patchify(images, model.cfg.patchSize), mask, normPix });
+): { pred: tf.Tensor3D; target: tf.Tensor3D } {
+  return { pred: model.pixelDecoder!.apply(visible, restore, inputs.ctx), target: patchify(images, model.cfg.patchSize) };
+}
+
+/** Map norm-pix predictions back to pixels with each target patch's mean and unbiased std (+1e-6). */
+export function fromNormPix(pred: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const P = target.shape[2];
+    const mean = target.mean(-1, true);
+    const variance = target.sub(mean).square().sum(-1, true).div(Math.max(1, P - 1));
+    return pred.mul(variance.add(1e-6).sqrt()).add(mean) as tf.Tensor3D;
+  });
+}
+
+/** MAE's forward on a batch: random mask, encoder on visible patches, decoder on all. */
+function maeForward(inputs: StepInputs, ratio: number): { pred: tf.Tensor3D; target: tf.Tensor3D; mask: tf.Tensor2D } {
+  const { model, batch } = inputs;
+  const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, ratio, inputs);
+  const visible = model.encodeImage(batch.images, { keep }, inputs.ctx).hidden;
+  return { ...pixelPrediction(model, visible, restore, batch.images, inputs), mask };
 }
 
 export function maeObjective(opts: MaeOptions = {}): Objective {
   const ratio = opts.maskRatio ?? 0.75;
+  const normPix = opts.normPix ?? false;
   return {
     name: 'mae',
     needs: ['pixelDecoder'],
-    terms: (inputs) => {
-      const { model, batch } = inputs;
-      const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, ratio, inputs);
-      const visible = model.encodeImage(batch.images, { keep }, inputs.ctx).hidden;
-      return { mim: pixelTerm(model, visible, restore, mask, batch.images, inputs, opts.normPix ?? false) };
+    terms: (inputs) => ({ mim: maeLoss({ ...maeForward(inputs, ratio), normPix }) }),
+    reconstruct: (inputs) => {
+      const { pred, target, mask } = maeForward(inputs, ratio);
+      return { pixels: { pred: normPix ? fromNormPix(pred, target) : pred, target, mask } };
     },
   };
 }
@@ -82,6 +97,14 @@ export function patchStates(hidden: tf.Tensor3D): tf.Tensor3D {
   return hidden.slice([0, 1, 0], [B, L - 1, D]);
 }
 
+/** BEiT-masked image through the tower and the MIM head: logits [B, N, K], labels [B, N]. */
+function mimForward(inputs: StepInputs, settings: BlockMaskSettings): { logits: tf.Tensor3D; labels: tf.Tensor2D } {
+  const { model, batch } = inputs;
+  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, settings);
+  const hidden = model.encodeImage(batch.images, { replaceMask: mask }, inputs.ctx).hidden;
+  return { logits: model.mimHead!.apply(patchStates(hidden)) as tf.Tensor3D, labels: codeLabels(model, batch.images, mask) };
+}
+
 export function mimTokensObjective(opts: BlockMaskSettings & { kmeansSeed?: number } = {}): Objective {
   return {
     name: 'mimTokens',
@@ -91,12 +114,7 @@ export function mimTokensObjective(opts: BlockMaskSettings & { kmeansSeed?: numb
       fitCodebook(model, images, opts.kmeansSeed ?? 0);
       images.dispose();
     },
-    terms: (inputs) => {
-      const { model, batch } = inputs;
-      const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
-      const hidden = model.encodeImage(batch.images, { replaceMask: mask }, inputs.ctx).hidden;
-      const logits = model.mimHead!.apply(patchStates(hidden)) as tf.Tensor3D;
-      return { mim: maskedTokenLoss({ logits, labels: codeLabels(model, batch.images, mask) }) };
-    },
+    terms: (inputs) => ({ mim: maskedTokenLoss(mimForward(inputs, opts)) }),
+    reconstruct: (inputs) => ({ tokens: { mim: mimForward(inputs, opts) } }),
   };
 }

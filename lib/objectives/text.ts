@@ -29,16 +29,20 @@ export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { id
   return { ids: m.inputs, labels: m.labels };
 }
 
+/** Masked captions through the text tower and the MLM head: logits [B, T, V], labels [B, T]. */
+function mlmForward(inputs: StepInputs, opts: TextMaskOptions): { logits: tf.Tensor3D; labels: tf.Tensor2D } {
+  const { model, batch, ctx } = inputs;
+  const { ids, labels } = maskTokens(inputs, opts);
+  const hidden = model.encodeText(ids, batch.attention, ctx).hidden;
+  return { logits: model.mlmHead!.apply(hidden), labels };
+}
+
 export function mlmObjective(opts: TextMaskOptions = {}): Objective {
   return {
     name: 'mlm',
     needs: ['mlmHead'],
-    terms: (inputs) => {
-      const { model, batch, ctx } = inputs;
-      const { ids, labels } = maskTokens(inputs, opts);
-      const hidden = model.encodeText(ids, batch.attention, ctx).hidden;
-      return { mlm: maskedTokenLoss({ logits: model.mlmHead!.apply(hidden), labels }) };
-    },
+    terms: (inputs) => ({ mlm: maskedTokenLoss(mlmForward(inputs, opts)) }),
+    reconstruct: (inputs) => ({ tokens: { mlm: mlmForward(inputs, opts) } }),
   };
 }
 

@@ -33,6 +33,14 @@ export interface PrepareData {
   sampleImages(): tf.Tensor4D;
 }
 
+/** What a masked objective predicts on a batch, for reconstruction metrics (caller disposes). */
+export interface Reconstruction {
+  /** Pixel MIM: predicted and true patches [B, N, P] in image space, mask [B, N] (1 = scored). */
+  pixels?: { pred: tf.Tensor3D; target: tf.Tensor3D; mask: tf.Tensor2D };
+  /** Token predictions by kind ('mlm', 'mim'): logits [B, L, V], labels int32 [B, L] (−100 = not scored). */
+  tokens?: Record<string, { logits: tf.Tensor3D; labels: tf.Tensor2D }>;
+}
+
 export interface Objective {
   readonly name: string;
   /** Model modules it uses; checked at start so a missing one fails with a clear message. */
@@ -43,4 +51,6 @@ export interface Objective {
   prepare?(model: VisionLanguageModel, data: PrepareData): void;
   /** Named unweighted loss terms for this step, each a scalar. Runs inside tf.variableGrads. */
   terms(inputs: StepInputs): Record<string, tf.Scalar>;
+  /** Masked objectives: the predictions behind their loss, in eval mode, for reconstruction metrics. */
+  reconstruct?(inputs: StepInputs): Reconstruction;
 }
