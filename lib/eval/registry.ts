@@ -62,7 +62,7 @@ export const zeroShotEvaluator: Evaluator = {
       imageEmb: ctx.imageEmb!, labels: ctx.labels!, classTextEmb: ctx.classTextEmb,
       classNames: ctx.classNames, templates: ctx.templates, encodeText: ctx.encodeText,
     });
-    return { top1: r.top1, top5: r.topK, balanced_acc: r.balancedAccuracy };
+    return { top1: r.top1, top5: r.topKAccuracy, balanced_acc: r.balancedAccuracy };
   },
 };
 

@@ -28,8 +28,8 @@ export interface ZeroShotInput {
 
 export interface ZeroShotResult {
   top1: number;
-  /** Accuracy at k = `k` (= min(topK, C)). */
-  topK: number;
+  /** Accuracy at k = `k` (= min(topK, C)): the true class is among the k most similar. */
+  topKAccuracy: number;
   k: number;
   /** Mean over classes present in `labels` of per-class recall (sklearn's balanced_accuracy_score). */
   balancedAccuracy: number;
@@ -72,19 +72,19 @@ function score(topIdx: Int32Array, labels: Int32Array, C: number, k: number): Ze
   const support = new Array<number>(C).fill(0);
   const correct = new Array<number>(C).fill(0);
   let top1 = 0;
-  let topK = 0;
+  let topKHits = 0;
   for (let i = 0; i < N; i++) {
     const row = topIdx.subarray(i * k, (i + 1) * k);
     predictions[i] = row[0];
     support[labels[i]]++;
     if (row[0] === labels[i]) { top1++; correct[labels[i]]++; }
-    if (row.includes(labels[i])) topK++;
+    if (row.includes(labels[i])) topKHits++;
   }
   const perClassRecall = support.map((s, c) => (s > 0 ? correct[c] / s : NaN));
   const present = perClassRecall.filter((r) => !Number.isNaN(r));
   return {
     top1: top1 / N,
-    topK: topK / N,
+    topKAccuracy: topKHits / N,
     k,
     balancedAccuracy: present.reduce((a, b) => a + b, 0) / present.length,
     perClassRecall,

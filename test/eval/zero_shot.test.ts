@@ -15,7 +15,7 @@ describe('eval/zeroShot', () => {
     expect(r.top1).to.equal(1);
     expect(r.balancedAccuracy).to.equal(1);
     expect(r.k).to.equal(3); // min(5, C)
-    expect(r.topK).to.equal(1);
+    expect(r.topKAccuracy).to.equal(1);
     expect(Array.from(r.predictions)).to.deep.equal(labels);
   });
 
@@ -29,7 +29,7 @@ describe('eval/zeroShot', () => {
     expect(r.perClassRecall).to.deep.equal([1, 0, 1]);
     expect(r.balancedAccuracy).to.be.closeTo(2 / 3, 1e-12);
     expect(r.k).to.equal(2);
-    expect(r.topK).to.equal(1);
+    expect(r.topKAccuracy).to.equal(1);
   });
 
   it('classes absent from the labels are left out of balanced accuracy', async () => {
