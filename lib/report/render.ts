@@ -2,7 +2,12 @@
 import { loadVega } from './esm';
 import type { VegaLiteModule } from './esm';
 
-export type VegaLiteSpec = Parameters<VegaLiteModule['compile']>[0];
+/**
+ * A Vega-Lite (v6) top-level spec, as plain JSON. Kept structural on purpose: vega-lite's own
+ * types sit behind its `exports` map, and our published declarations should not depend on them.
+ */
+export type VegaLiteSpec = Record<string, unknown>;
+type CompileInput = Parameters<VegaLiteModule['compile']>[0];
 
 /** Generic fonts only, so the SVG renders the same wherever it is opened (browser, librsvg). */
 export const PLOT_CONFIG = {
@@ -20,7 +25,8 @@ export const PLOT_CONFIG = {
  */
 export async function renderSvg(spec: VegaLiteSpec, idPrefix?: string): Promise<string> {
   const { vega, vegaLite } = await loadVega();
-  const compiled = vegaLite.compile({ ...spec, config: { ...PLOT_CONFIG, ...(spec.config ?? {}) } } as VegaLiteSpec);
+  const config = { ...PLOT_CONFIG, ...((spec.config as object | undefined) ?? {}) };
+  const compiled = vegaLite.compile({ ...spec, config } as unknown as CompileInput);
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
