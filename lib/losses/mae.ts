@@ -39,6 +39,6 @@ export function maeLoss({ pred, target, mask, normPix = false }: MaeLossArgs): t
       goal = tf.div(tf.sub(goal, mean), tf.sqrt(tf.add(unbiased, 1e-6)));
     }
     const perPatch = tf.mean(tf.squaredDifference(pred, goal), -1); // [B, N]
-    return tf.div(tf.sum(tf.mul(perPatch, mask)), masked) as tf.Scalar;
+    return tf.div(tf.sum(tf.mul(perPatch, tf.cast(mask, 'float32'))), masked) as tf.Scalar;
   });
 }
