@@ -47,7 +47,8 @@ function softmaxMinusEye(e: tf.Tensor2D, s: tf.Tensor, axis: number): tf.Tensor2
 
 /**
  * Σᵢ wᵢ·(CE of row i + CE of column i of L against the diagonal) / (2·Σw), w = row weights [B].
- * A custom gradient: also 3–8× cheaper on wasm than autograd through logSumExp.
+ * A custom gradient; also cheaper than autograd through logSumExp (wasm, B=256, D=512, with the
+ * matMuls: 47 against 57 ms forward+backward).
  */
 function diagonalCrossEntropy(logits: tf.Tensor2D, weights: number[]): tf.Scalar {
   const B = logits.shape[0];
