@@ -4,7 +4,9 @@ export { parseCompareResults } from './types';
 export { armMetrics, armNames, COST_METRICS, meanStd, summarizeArms } from './summary';
 export type { ArmSummary, MetricStats } from './summary';
 export { compareMetrics, formatStat, isAccuracyMetric, isKeyMetric, metricLabel, orderMetrics } from './metric_order';
-export { fullTable, keyTable, reportMarkdown, resultsMarkdown, resultsText, tableToMarkdown, tableToText } from './table';
+export {
+  formatObjectives, fullTable, keyTable, reportMarkdown, resultsMarkdown, resultsText, runSummaryLine, tableToMarkdown, tableToText,
+} from './table';
 export type { Table, TableOptions } from './table';
 export {
   accuracyVsTimeSpec, defaultAccuracyMetric, defaultBarMetrics, lossPlotSpec, metricBarsSpec, renderPlots,
