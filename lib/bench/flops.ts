@@ -1,0 +1,80 @@
+/**
+ * Model FLOPs counted from the matmuls a forward pass actually runs: `tf.profile` records every
+ * kernel with its input and output shapes; for BatchMatMul / _FusedMatMul with output
+ * [..., M, N] and first operand [..., M, K] (or its transpose), the product costs 2·(∏out)·K
+ * FLOPs, where K = (last two dims of a) / M whatever the transpose flags. Forward+backward is
+ * counted as 3× forward (each matmul's two gradient products cost as much as the forward one).
+ * Elementwise work (norms, softmax, GELU, optimizer) is not counted, as in the MFU convention.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
+
+/** FLOPs of one matmul kernel record from its shapes; 0 for any other kernel. */
+export function matmulFlops(name: string, inputShapes: number[][], outputShapes: number[][]): number {
+  if (!MATMUL_KERNELS.has(name)) return 0;
+  const a = inputShapes[0];
+  const out = outputShapes[0];
+  if (!a || !out || a.length < 2 || out.length < 2) return 0;
+  const M = out[out.length - 2];
+  const K = (a[a.length - 2] * a[a.length - 1]) / M;
+  return 2 * out.reduce((p, d) => p * d, 1) * K;
+}
+
+export interface KernelRecord {
+  name: string;
+  ms: number;
+  flops: number;
+}
+
+/** Run `fn` under tf.profile; per-kernel time and matmul FLOPs (outputs of fn are disposed). */
+export async function profileKernels(fn: () => tf.TensorContainer): Promise<KernelRecord[]> {
+  const info = await tf.profile(() => fn());
+  tf.dispose(info.result as tf.TensorContainer);
+  const records: KernelRecord[] = [];
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const inputs = (k.inputShapes ?? []) as number[][];
+    const outputs = (k.outputShapes ?? []) as number[][];
+    records.push({ name: k.name, ms, flops: matmulFlops(k.name, inputs, outputs) });
+  }
+  return records;
+}
+
+/** Forward matmul FLOPs of `forward` (a loss closure), counted from one profiled run. */
+export async function forwardFlops(forward: () => tf.TensorContainer): Promise<number> {
+  const records = await profileKernels(() => tf.tidy(forward));
+  return records.reduce((s, r) => s + r.flops, 0);
+}
+
+export interface KernelSummary {
+  name: string;
+  ms: number;
+  share: number;
+  calls: number;
+  /** Matmul kernels: time over the time the measured peak needs for the same FLOPs (1 = at peak). */
+  vsPeak?: number;
+}
+
+/** Kernels summed by name, slowest first. `peakFlops` is FLOP/s of the plain matmul peak. */
+export function topKernels(records: KernelRecord[], peakFlops: number, n = 5): KernelSummary[] {
+  const byName = new Map<string, { ms: number; calls: number; flops: number }>();
+  for (const r of records) {
+    const e = byName.get(r.name) ?? { ms: 0, calls: 0, flops: 0 };
+    e.ms += r.ms;
+    e.calls += 1;
+    e.flops += r.flops;
+    byName.set(r.name, e);
+  }
+  const total = records.reduce((s, r) => s + r.ms, 0) || 1;
+  return [...byName.entries()]
+    .sort((x, y) => y[1].ms - x[1].ms)
+    .slice(0, n)
+    .map(([name, e]) => ({
+      name,
+      ms: e.ms,
+      share: e.ms / total,
+      calls: e.calls,
+      ...(e.flops > 0 ? { vsPeak: e.ms / 1000 / (e.flops / peakFlops) } : {}),
+    }));
+}

@@ -1,0 +1,43 @@
+/** Human-readable tables of a bench result. */
+import { BenchResult } from './run';
+
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const gflops = (x: number) => `${(x / 1e9).toFixed(2)}`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function formatBench(r: BenchResult): string {
+  const out: string[] = [`backend ${r.backend}; median of ${r.steps} steps after warm-up`];
+  for (const [name, p] of Object.entries(r.peaks)) {
+    const shapes = p.shapes.map((s) => `${s.shape.join('x')} ${gflops(s.flops)}`).join(', ');
+    out.push(`matmul peak (${name}): ${gflops(p.flops)} GFLOP/s  [${shapes}]`);
+  }
+  out.push(
+    table(
+      ['config', 'batch', 'step ms', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'MFU', 'tensors'],
+      r.rows.map((x) => [
+        x.name,
+        String(x.batchSize),
+        x.stepMs.toFixed(1),
+        x.samplesPerSec.toFixed(0),
+        gflops(x.flopsPerStep),
+        gflops(x.flopsPerSec),
+        x.mfu.toFixed(2),
+        x.numTensors[0] === x.numTensors[1] ? 'flat' : `${x.numTensors[0]}->${x.numTensors[1]}`,
+      ]),
+    ),
+  );
+  for (const x of r.rows) {
+    const top = x.topKernels.map((k) => `${k.name} ${pct(k.share)}${k.vsPeak ? ` (${k.vsPeak.toFixed(1)}x peak time)` : ''}`);
+    out.push(`top kernels ${x.name}: ${top.join(', ')}`);
+  }
+  if (r.flip) {
+    out.push(`FLIP image tower fwd+bwd: all patches ${r.flip.fullMs.toFixed(1)} ms, 50% dropped ${r.flip.droppedMs.toFixed(1)} ms, ${r.flip.speedup.toFixed(2)}x`);
+  }
+  out.push(`numTensors flat: ${r.numTensorsFlat}`);
+  return out.join('\n');
+}

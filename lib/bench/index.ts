@@ -1,0 +1,7 @@
+/** The training-step benchmark (`mvlm bench`). */
+export * from './configs';
+export * from './flops';
+export * from './timing';
+export * from './step';
+export * from './run';
+export * from './format';

@@ -1,0 +1,156 @@
+/**
+ * `mvlm bench`: step time, samples/s, FLOPs/step, MFU and the top kernels of the reference
+ * configs, one row per registered objective, and the FLIP patch-dropout row.
+ * Method (also in the README's Performance section):
+ *  - step time: median wall time of ≥ 10 forward+backward+Adam steps after 2 warm-up steps;
+ *  - FLOPs/step: 3 × the forward matmul FLOPs counted from one profiled forward (flops.ts);
+ *  - MFU: (FLOPs/step ÷ step time) ÷ the plain matmul peak, measured in the same process on the
+ *    config's own widest products (MLP fc1/fc2 over the image rows, the MLM decoder), so it is a
+ *    ratio that holds on a noisy machine;
+ *  - top kernels: one profiled training step, kernel times summed by name.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../random';
+import { randomPatchMaskArrays } from '../masking';
+import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
+import { KernelSummary, forwardFlops, profileKernels, topKernels } from './flops';
+import { buildStep } from './step';
+import { MatmulPeak, matmulPeak, medianMs } from './timing';
+
+export interface BenchOptions {
+  /** Reference configs to run (default tiny and small). */
+  configs?: BenchConfig[];
+  /** Timed steps per row (median), default 10. */
+  steps?: number;
+  /** One row per registered objective on tiny (default true). */
+  objectives?: boolean | string[];
+  /** The FLIP row (default true). */
+  flip?: boolean;
+  /** Called after each row (progress on stderr). */
+  onRow?: (row: StepRow) => void;
+}
+
+export interface StepRow {
+  name: string;
+  batchSize: number;
+  stepMs: number;
+  samplesPerSec: number;
+  flopsPerStep: number;
+  /** Achieved model FLOP/s. */
+  flopsPerSec: number;
+  mfu: number;
+  peakFlops: number;
+  topKernels: KernelSummary[];
+  /** tf.memory().numTensors before and after the timed steps. */
+  numTensors: [number, number];
+}
+
+export interface FlipRow {
+  /** Image tower forward+backward, all patches vs 50 % dropped (median ms). */
+  fullMs: number;
+  droppedMs: number;
+  speedup: number;
+}
+
+export interface BenchResult {
+  backend: string;
+  steps: number;
+  peaks: Record<string, MatmulPeak>;
+  rows: StepRow[];
+  flip: FlipRow | null;
+  numTensorsFlat: boolean;
+}
+
+/** [M, K, N] of the config's widest products: MLP fc1/fc2 over image rows and the MLM decoder. */
+export function peakShapes(cfg: BenchConfig): [number, number, number][] {
+  const D = cfg.model.width ?? 128;
+  const hidden = Math.round((cfg.model.mlpRatio ?? 4) * D);
+  const N = ((cfg.model.imageSize ?? 32) / (cfg.model.patchSize ?? 8)) ** 2;
+  const rows = cfg.batchSize * (1 + N);
+  const T = cfg.model.text?.maxLen ?? 16;
+  return [
+    [rows, D, hidden],
+    [rows, hidden, D],
+    [cfg.batchSize * T, D, BENCH_TEXT.vocabSize],
+  ];
+}
+
+export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: number): Promise<StepRow> {
+  const s = buildStep(cfg);
+  try {
+    const fwd = await forwardFlops(() => s.loss(0));
+    const flopsPerStep = 3 * fwd;
+    s.step(0);
+    s.step(1);
+    const before = tf.memory().numTensors;
+    let i = 2;
+    const stepMs = medianMs(() => s.step(i++), steps, 0);
+    const after = tf.memory().numTensors;
+    const records = await profileKernels(() => {
+      s.step(i++);
+      return [];
+    });
+    const flopsPerSec = flopsPerStep / (stepMs / 1000);
+    return {
+      name: cfg.name,
+      batchSize: cfg.batchSize,
+      stepMs,
+      samplesPerSec: cfg.batchSize / (stepMs / 1000),
+      flopsPerStep,
+      flopsPerSec,
+      mfu: flopsPerSec / peak.flops,
+      peakFlops: peak.flops,
+      topKernels: topKernels(records, peak.flops),
+      numTensors: [before, after],
+    };
+  } finally {
+    s.dispose();
+  }
+}
+
+/** Image tower forward+backward with and without 50 % patch dropout (FLIP), tiny config. */
+export function benchFlip(cfg: BenchConfig, steps: number): FlipRow {
+  const s = buildStep({ ...cfg, objectives: [{ name: 'clip' }] });
+  const batch = syntheticBatch(cfg, BENCH_TEXT, 7);
+  const B = cfg.batchSize;
+  const N = s.model.numPatches;
+  const drop = randomPatchMaskArrays(B, N, 0.5, new Rng(3));
+  const keep = tf.tensor2d(drop.keepIndices.flat(), [B, drop.keepIndices[0].length], 'int32');
+  const vars = s.model.store.list().filter((p) => p.trainable && p.name.startsWith('image')).map((p) => p.variable);
+  const run = (opts: { keep?: tf.Tensor2D }) => () => {
+    const { value, grads } = tf.variableGrads(
+      () => s.model.image.encode(batch.images, opts, { training: true }).pooled.square().mean() as tf.Scalar,
+      vars,
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  try {
+    const fullMs = medianMs(run({}), steps);
+    const droppedMs = medianMs(run({ keep }), steps);
+    return { fullMs, droppedMs, speedup: fullMs / droppedMs };
+  } finally {
+    tf.dispose(keep);
+    disposeBatch(batch);
+    s.dispose();
+  }
+}
+
+export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
+  const steps = Math.max(1, opts.steps ?? 10);
+  const configs = opts.configs ?? [TINY, SMALL];
+  const names = opts.objectives === false ? [] : Array.isArray(opts.objectives) ? opts.objectives : BENCH_OBJECTIVES;
+  const peaks: Record<string, MatmulPeak> = {};
+  const peakOf = (cfg: BenchConfig): MatmulPeak => (peaks[cfg.name.split('/')[0]] ??= matmulPeak(peakShapes(cfg)));
+  const rows: StepRow[] = [];
+  const add = (row: StepRow) => {
+    rows.push(row);
+    opts.onRow?.(row);
+  };
+  const start = tf.memory().numTensors;
+  for (const cfg of configs) add(await benchStep(cfg, peakOf(cfg), steps));
+  const base = configs[0] ?? TINY;
+  for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
+  const flip = opts.flip === false ? null : benchFlip(base, steps);
+  const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
+  return { backend: tf.getBackend(), steps, peaks, rows, flip, numTensorsFlat: flat };
+}
