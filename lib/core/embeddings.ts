@@ -114,6 +114,16 @@ export class TypeEmbedding {
   }
 }
 
+/**
+ * token [1, 1, D] repeated to [B, n, D] by a broadcast add. Not tf.tile: tile's gradient is one
+ * slice + add per repeat (B·n tiny kernels, ~8 % of a tiny training step on wasm); a broadcast
+ * add's gradient is one sum over the repeated axes.
+ */
+export function repeatToken(token: tf.Tensor, B: number, n: number): tf.Tensor3D {
+  const D = token.shape[token.shape.length - 1];
+  return tf.zeros([B, n, D]).add(token.reshape([1, 1, D]));
+}
+
 /** A learned CLS token [1, 1, D] prepended to a sequence. */
 export class ClsToken {
   readonly token: tf.Variable;
@@ -125,6 +135,6 @@ export class ClsToken {
   /** x [B, T, D] -> [B, 1+T, D] */
   prepend(x: tf.Tensor3D): tf.Tensor3D {
     const B = x.shape[0];
-    return tf.concat([tf.tile(this.token, [B, 1, 1]), x], 1) as tf.Tensor3D;
+    return tf.concat([repeatToken(this.token, B, 1), x], 1) as tf.Tensor3D;
   }
 }

@@ -3,7 +3,7 @@
  * patch order, add fixed 2-D positions, a few blocks, and predict every patch's pixels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FixedPositions2d, ForwardContext, Linear, ParamStore, TransformerEncoder, gatherTokens } from '../core';
+import { FixedPositions2d, ForwardContext, Linear, ParamStore, TransformerEncoder, gatherTokens, repeatToken } from '../core';
 
 export interface PixelDecoderConfig {
   inDim: number;
@@ -49,7 +49,7 @@ export class PixelDecoder {
     const D = this.cfg.width;
     const x = this.embed.apply(visible) as tf.Tensor3D; // [B, 1+K, Dd]
     const patches = x.slice([0, 1, 0], [B, K, D]);
-    const masks = tf.tile(this.maskToken, [B, N - K, 1]);
+    const masks = repeatToken(this.maskToken, B, N - K);
     // [B, K + (N-K), Dd] in shuffle order -> patch order
     const full = gatherTokens(tf.concat([patches, masks], 1) as tf.Tensor3D, restore);
     const h = this.blocks.apply(this.positions.apply(full), {}, ctx).last;
