@@ -39,7 +39,7 @@ export function buildStep(cfg: BenchConfig, seed = 0): BenchStep {
     loss,
     step: (i) => {
       const { value, grads } = tf.variableGrads(() => loss(i), vars);
-      optimizer.applyGradients(grads as unknown as tf.NamedVariableMap);
+      optimizer.applyGradients(grads as unknown as Parameters<tf.Optimizer['applyGradients']>[0]);
       tf.tidy(() => model.afterStep());
       tf.dispose([value, ...Object.values(grads)]);
     },
