@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { BenchConfig, TINY, forwardFlops, matmulFlops, runBench } from '../../lib/bench';
+import { expectNoLeak } from '../helpers';
+
+/** The tiny reference shrunk so the whole benchmark runs in a few seconds. */
+const MICRO: BenchConfig = {
+  ...TINY,
+  name: 'micro',
+  batchSize: 4,
+  model: { ...TINY.model, imageSize: 16, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: 8 }, pixelDecoder: { width: 32, depth: 0, heads: 2 } },
+};
+
+describe('bench', () => {
+  it('matmulFlops counts 2·M·K·N per batch entry, whatever the transpose flags', () => {
+    expect(matmulFlops('BatchMatMul', [[3, 5, 7], [3, 7, 2]], [[3, 5, 2]])).to.equal(2 * 3 * 5 * 7 * 2);
+    // a transposed: a [K, M] = [7, 5] with output [5, 2]
+    expect(matmulFlops('_FusedMatMul', [[7, 5], [7, 2]], [[5, 2]])).to.equal(2 * 5 * 7 * 2);
+    expect(matmulFlops('Add', [[5, 2], [5, 2]], [[5, 2]])).to.equal(0);
+  });
+
+  it('forwardFlops of a linear layer equals 2·M·K·N', async () => {
+    const x = tf.ones([6, 4]);
+    const w = tf.ones([4, 3]);
+    expect(await forwardFlops(() => tf.matMul(x, w).relu().sum())).to.equal(2 * 6 * 4 * 3);
+    tf.dispose([x, w]);
+  });
+
+  it('runs every row on a micro config: positive times and FLOPs, MFU in (0, 1.5), flat tensors', async () => {
+    await expectNoLeak(async () => {
+      const r = await runBench({ configs: [MICRO], steps: 1, objectives: ['clip', 'mae', 'caption'] });
+      expect(r.rows.map((x) => x.name)).to.deep.equal(['micro', 'micro/clip', 'micro/mae', 'micro/caption']);
+      for (const row of r.rows) {
+        expect(row.stepMs, row.name).to.be.above(0);
+        expect(row.flopsPerStep, row.name).to.be.above(0);
+        expect(row.mfu, row.name).to.be.above(0).and.below(1.5);
+        expect(row.topKernels.length, row.name).to.be.within(1, 5);
+        expect(row.numTensors[1], row.name).to.equal(row.numTensors[0]);
+      }
+      // CLIP + MLM + MAE costs more than CLIP alone on the same towers
+      expect(r.rows[0].flopsPerStep).to.be.above(r.rows[1].flopsPerStep);
+      expect(r.flip!.speedup).to.be.above(0);
+      expect(r.numTensorsFlat).to.equal(true);
+      JSON.parse(JSON.stringify(r));
+    });
+  });
+});
