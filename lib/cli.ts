@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** mvlm command line. Each command lives in `lib/commands/<name>.ts`; add one line to COMMANDS. */
+import { COMPARE_USAGE, compareCommand } from './commands/compare';
 import { BENCH_USAGE, benchCommand } from './commands/bench';
 import { dataCommand } from './commands/data';
 import { demoCommand } from './commands/demo';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   use: { run: useCommand, help: 'use fetch-instructions|check|tiny   USE-lite text tower files ($MVLM_USE_DIR)' },
   data: { run: dataCommand, help: 'data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]' },
   train: { run: trainCommand, help: TRAIN_USAGE },
+  compare: { run: compareCommand, help: COMPARE_USAGE },
   bench: { run: benchCommand, help: BENCH_USAGE },
   demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },
 };

@@ -22,7 +22,7 @@ async function check(dir: string | undefined): Promise<number> {
   }
   const modelDir = status.dir;
   await initBackend();
-  let tower;
+  let tower: Awaited<ReturnType<typeof loadUseTower>>;
   try {
     tower = await loadUseTower({ modelDir });
   } catch (e) {

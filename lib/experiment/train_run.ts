@@ -15,6 +15,8 @@ export interface RunTrainingOptions {
   overwrite?: boolean;
   /** Where the config came from (saved with the run). */
   configFile?: string;
+  /** Called after every optimizer step (progress over several runs). */
+  onStep?: (step: number) => void;
   /** Called once the experiment is built, before step 1 (e.g. to add an eval hook). */
   evalHook?: (exp: Experiment) => TrainTask<unknown>['evalHook'];
 }
@@ -54,7 +56,10 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
       disposeBatch: disposeTrainBatch,
       batchSize: (b) => b.images.shape[0],
       loss: (batch, _step, rng) => objectives.loss({ model, batch, rng, ctx: { training: true, rng } }),
-      afterStep: () => model.afterStep(),
+      afterStep: (step) => {
+        model.afterStep();
+        opts.onStep?.(step);
+      },
       evalHook: opts.evalHook?.(exp),
     };
     const result = await train(task, {

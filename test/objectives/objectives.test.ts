@@ -76,7 +76,7 @@ describe('objectives', () => {
           const touched = Object.values(grads).filter((g) => tf.tidy(() => g.abs().sum()).dataSync()[0] > 0);
           expect(touched.length, 'weights that received gradient').to.be.above(4);
         }
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(grads as tf.NamedTensorMap as Parameters<typeof optimizer.applyGradients>[0]);
         model.afterStep();
         losses.push(value.dataSync()[0]);
         tf.dispose([value, ...Object.values(grads)]);

@@ -1,0 +1,76 @@
+/** Embeddings of whole datasets and caption lists by a trained model, in batches, read to the host. */
+import * as tf from '@tensorflow/tfjs';
+import { EVAL } from '../core';
+import { Dataset, SubwordTokenizer } from '../data';
+import { VisionLanguageModel } from '../models';
+
+/** Row-major host matrix [rows, cols]. */
+export interface HostMatrix {
+  data: Float32Array;
+  shape: [number, number];
+}
+
+async function collect(n: number, batchSize: number, run: (start: number, end: number) => tf.Tensor2D): Promise<HostMatrix> {
+  const parts: Float32Array[] = [];
+  let cols = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const t = run(start, Math.min(n, start + batchSize));
+    cols = t.shape[1];
+    parts.push((await t.data()) as Float32Array);
+    t.dispose();
+  }
+  const data = new Float32Array(n * cols);
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return { data, shape: [n, cols] };
+}
+
+/** images [n, S, S, 3] of dataset items start..end-1 */
+export function imageBatch(dataset: Dataset, start: number, end: number): tf.Tensor4D {
+  const S = dataset.imageSize;
+  const pixels = new Float32Array((end - start) * S * S * 3);
+  for (let i = start; i < end; i++) pixels.set(dataset.get(i).image, (i - start) * S * S * 3);
+  return tf.tensor4d(pixels, [end - start, S, S, 3]);
+}
+
+/** Joint-space image embeddings [N, E] and pooled tower features [N, D] of every item. */
+export async function embedImages(model: VisionLanguageModel, dataset: Dataset, batchSize = 64): Promise<{ emb: HostMatrix; features: HostMatrix }> {
+  const features = await collect(dataset.size, batchSize, (s, e) =>
+    tf.tidy(() => model.encodeImage(imageBatch(dataset, s, e), {}, EVAL).pooled),
+  );
+  const emb = tf.tidy(() => model.imageProj.apply(tf.tensor2d(features.data, features.shape)));
+  const out = { data: (await emb.data()) as Float32Array, shape: emb.shape as [number, number] };
+  emb.dispose();
+  return { emb: out, features };
+}
+
+/** Token ids and attention of captions: ids int32 [n, T], attention [n, T]. */
+export function encodeCaptions(tokenizer: SubwordTokenizer, captions: string[], maxLen: number): { ids: tf.Tensor2D; attention: tf.Tensor2D } {
+  const ids = new Int32Array(captions.length * maxLen);
+  const attention = new Float32Array(captions.length * maxLen);
+  captions.forEach((c, i) => {
+    const enc = tokenizer.encode(c, maxLen);
+    ids.set(enc.ids, i * maxLen);
+    attention.set(enc.attention, i * maxLen);
+  });
+  return { ids: tf.tensor2d(ids, [captions.length, maxLen], 'int32'), attention: tf.tensor2d(attention, [captions.length, maxLen]) };
+}
+
+/** Joint-space caption embeddings [M, E]. */
+export async function embedCaptions(
+  model: VisionLanguageModel,
+  tokenizer: SubwordTokenizer,
+  captions: string[],
+  maxLen: number,
+  batchSize = 128,
+): Promise<HostMatrix> {
+  return collect(captions.length, batchSize, (s, e) =>
+    tf.tidy(() => {
+      const { ids, attention } = encodeCaptions(tokenizer, captions.slice(s, e), maxLen);
+      return model.embedTexts(ids, attention, EVAL);
+    }),
+  );
+}
