@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { imageGrid, maskPatches, wrapText } from '../../lib/notebook';
+import { imageGrid, maskPatches, tokenRowsSvg, wrapText } from '../../lib/notebook';
 import { expectNoLeak } from '../helpers';
 
 /** [S, S, 3] filled with one colour. */
@@ -64,5 +64,23 @@ describe('notebook: maskPatches and wrapText', () => {
   it('wraps words to a width and cuts with an ellipsis', () => {
     expect(wrapText('a red circle left of a blue square', 12, 5)).to.deep.equal(['a red circle', 'left of a', 'blue square']);
     expect(wrapText('a red circle left of a blue square', 12, 2)).to.deep.equal(['a red circle', 'left of a…']);
+  });
+});
+
+describe('notebook: tokenRowsSvg', () => {
+  it('draws one box per token, highlights marked ones, escapes text, and renders', async () => {
+    const svg = tokenRowsSvg({
+      rows: [
+        { label: 'input', tokens: ['[CLS]', 'red', '[MASK]', '<&>'], marked: [false, false, true, false] },
+        { label: 'predicted', tokens: ['', '', 'heart', ''], marked: [false, false, true, false] },
+      ],
+      markColour: '#ff0000',
+    });
+    expect(svg.match(/<rect x=/g)!.length).to.equal(8);
+    expect(svg.match(/fill="#ff0000"/g)!.length).to.equal(2);
+    expect(svg).to.contain('&#60;&#38;&#62;');
+    const meta = await sharp(Buffer.from(svg)).metadata();
+    expect(meta.format).to.equal('svg');
+    expect(() => tokenRowsSvg({ rows: [{ label: 'x', tokens: ['a'], marked: [true, false] }] })).to.throw(/rows\[0\] has 1 tokens but 2 marks/);
   });
 });
