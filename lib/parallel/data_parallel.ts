@@ -1,0 +1,152 @@
+/**
+ * Data-parallel gradients over worker_threads. Each worker has its own tfjs backend (its own
+ * wasm instance) and model replica; every step the coordinator writes the current weights to a
+ * SharedArrayBuffer, each worker computes the summed gradients of its shards into its row of a
+ * shared [W, P] buffer, and the coordinator averages the rows (in worker order, so 1 worker with
+ * S shards and S workers with one shard each add the same floats in the same order).
+ * The optimizer, clipping, checkpoints and logging stay with the caller (e.g. the trainer).
+ */
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { Worker } from 'worker_threads';
+import type { ParamStore } from '../core/params';
+import type { InitMessage, StepMessage, WorkerReply } from './protocol';
+import { ParamLayout, TaskSource, paramLayout, saveWeights } from './shard';
+
+export interface DataParallelOptions {
+  /** Worker threads (each its own wasm instance). */
+  workers: number;
+  /** Shards per global batch (default = workers); must be a multiple of `workers`. */
+  shards?: number;
+  /** The factory each worker calls to build its replica and data. */
+  source: TaskSource;
+  /** The coordinator's parameters (the optimizer updates these; workers copy them each step). */
+  store: ParamStore;
+}
+
+export interface ParallelStep {
+  /** Mean gradient over all shards, by store name; the caller disposes them. */
+  grads: Map<string, tf.Tensor>;
+  /** Mean loss and mean terms over the shards. */
+  total: number;
+  terms: Record<string, number>;
+}
+
+/** Start a worker on the compiled .js in dist/, or on the .ts source through ts-node. */
+function spawn(init: InitMessage): Worker {
+  const file = path.join(__dirname, `worker${path.extname(__filename)}`);
+  if (file.endsWith('.js')) return new Worker(file, { workerData: init });
+  const boot = `require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(file)});`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+export class DataParallel {
+  private readonly layout: ParamLayout;
+  private readonly weights: Float32Array;
+  private readonly grads: Float32Array;
+  private readonly workers: Worker[] = [];
+  readonly numShards: number;
+
+  private constructor(private readonly opts: DataParallelOptions) {
+    if (!(Number.isInteger(opts.workers) && opts.workers >= 1)) throw new Error(`parallel: workers must be a positive integer, got ${opts.workers}`);
+    this.numShards = opts.shards ?? opts.workers;
+    if (this.numShards % opts.workers !== 0) throw new Error(`parallel: shards (${this.numShards}) must be a multiple of workers (${opts.workers})`);
+    this.layout = paramLayout(opts.store);
+    this.weights = new Float32Array(new SharedArrayBuffer(4 * this.layout.total));
+    this.grads = new Float32Array(new SharedArrayBuffer(4 * this.layout.total * opts.workers));
+  }
+
+  static async start(opts: DataParallelOptions): Promise<DataParallel> {
+    const dp = new DataParallel(opts);
+    try {
+      await dp.boot();
+    } catch (e) {
+      await dp.close();
+      throw e;
+    }
+    return dp;
+  }
+
+  private async boot(): Promise<void> {
+    const backend = tf.getBackend();
+    const ready: Promise<WorkerReply>[] = [];
+    for (let index = 0; index < this.opts.workers; index++) {
+      const w = spawn({ index, source: this.opts.source, backend, weights: this.weights.buffer as SharedArrayBuffer, grads: this.grads.buffer as SharedArrayBuffer });
+      this.workers.push(w);
+      ready.push(reply(w));
+    }
+    for (const r of await Promise.all(ready)) {
+      if (r.kind !== 'ready') throw new Error(r.kind === 'error' ? r.message : `parallel: unexpected '${r.kind}' at start`);
+      if (r.names.join() !== this.layout.names.join()) {
+        throw new Error(`parallel: a worker's trainable params differ from the coordinator's (${r.names.length} vs ${this.layout.names.length})`);
+      }
+    }
+  }
+
+  /** Mean gradients of step `step` over every shard, at the store's current weights. */
+  async gradients(step: number, rngState: number): Promise<ParallelStep> {
+    saveWeights(this.opts.store, this.layout, this.weights);
+    const W = this.workers.length;
+    const replies = this.workers.map((w, i) => {
+      const shards = Array.from({ length: this.numShards / W }, (_, j) => i + j * W);
+      const msg: StepMessage = { kind: 'step', step, shards, numShards: this.numShards, rngState };
+      const r = reply(w);
+      w.postMessage(msg);
+      return r;
+    });
+    const done = await Promise.all(replies);
+    let total = 0;
+    const terms: Record<string, number> = {};
+    for (const r of done) {
+      if (r.kind !== 'done') throw new Error(r.kind === 'error' ? r.message : `parallel: unexpected '${r.kind}'`);
+      total += r.total;
+      for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + v;
+    }
+    const S = this.numShards;
+    for (const k of Object.keys(terms)) terms[k] /= S;
+    return { grads: this.meanGrads(), total: total / S, terms };
+  }
+
+  /** Rows of the shared buffer summed in worker order, divided by the shard count. */
+  private meanGrads(): Map<string, tf.Tensor> {
+    const { total: P, names, shapes, offsets } = this.layout;
+    const sum = new Float32Array(P);
+    for (let w = 0; w < this.workers.length; w++) {
+      const row = this.grads.subarray(w * P, (w + 1) * P);
+      for (let j = 0; j < P; j++) sum[j] += row[j];
+    }
+    const scale = 1 / this.numShards;
+    for (let j = 0; j < P; j++) sum[j] *= scale;
+    return new Map(names.map((name, i) => [name, tf.tensor(sum.subarray(offsets[i], offsets[i] + shapes[i].reduce((a, b) => a * b, 1)), shapes[i], 'float32')]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async (w) => {
+        w.postMessage({ kind: 'close' });
+        await w.terminate();
+      }),
+    );
+    this.workers.length = 0;
+  }
+}
+
+/** The next message from a worker (or its crash as an error reply). */
+function reply(w: Worker): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const onMessage = (m: WorkerReply) => {
+      cleanup();
+      resolve(m);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      resolve({ kind: 'error', message: `parallel worker crashed: ${e.stack ?? e.message}` });
+    };
+    const cleanup = () => {
+      w.off('message', onMessage);
+      w.off('error', onError);
+    };
+    w.on('message', onMessage);
+    w.on('error', onError);
+  });
+}

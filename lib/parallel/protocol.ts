@@ -1,0 +1,26 @@
+/** Messages between the data-parallel coordinator and its workers. */
+import type { TaskSource } from './shard';
+
+export interface InitMessage {
+  index: number;
+  source: TaskSource;
+  /** Backend the coordinator runs (the worker prefers the same). */
+  backend: string;
+  /** Float32 [P]: weights written by the coordinator before every step. */
+  weights: SharedArrayBuffer;
+  /** Float32 [W, P]: worker w writes the sum of its shards' gradients into row w. */
+  grads: SharedArrayBuffer;
+}
+
+export interface StepMessage {
+  kind: 'step';
+  step: number;
+  shards: number[];
+  numShards: number;
+  rngState: number;
+}
+
+export type WorkerReply =
+  | { kind: 'ready'; names: string[]; total: number }
+  | { kind: 'done'; total: number; terms: Record<string, number> }
+  | { kind: 'error'; message: string };
