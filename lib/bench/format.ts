@@ -38,6 +38,10 @@ export function formatBench(r: BenchResult): string {
   if (r.flip) {
     out.push(`FLIP image tower fwd+bwd: all patches ${r.flip.fullMs.toFixed(1)} ms, 50% dropped ${r.flip.droppedMs.toFixed(1)} ms, ${r.flip.speedup.toFixed(2)}x`);
   }
+  if (r.parallel) {
+    const p = r.parallel;
+    out.push(`data-parallel (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
+  }
   out.push(`numTensors flat: ${r.numTensorsFlat}`);
   return out.join('\n');
 }

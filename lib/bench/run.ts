@@ -10,6 +10,7 @@
  *  - top kernels: one profiled training step, kernel times summed by name.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ParallelRow, benchDataParallel } from '../parallel/bench_row';
 import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
@@ -26,6 +27,8 @@ export interface BenchOptions {
   objectives?: boolean | string[];
   /** The FLIP row (default true). */
   flip?: boolean;
+  /** The data-parallel row: 2 workers vs 1 on the base config (default false: it needs 2 free cores). */
+  parallel?: boolean;
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;
 }
@@ -58,6 +61,7 @@ export interface BenchResult {
   peaks: Record<string, MatmulPeak>;
   rows: StepRow[];
   flip: FlipRow | null;
+  parallel: ParallelRow | null;
   numTensorsFlat: boolean;
 }
 
@@ -151,6 +155,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   const base = configs[0] ?? TINY;
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
   const flip = opts.flip === false ? null : benchFlip(base, steps);
+  const parallel = opts.parallel ? await benchDataParallel(base, steps) : null;
   const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
-  return { backend: tf.getBackend(), steps, peaks, rows, flip, numTensorsFlat: flat };
+  return { backend: tf.getBackend(), steps, peaks, rows, flip, parallel, numTensorsFlat: flat };
 }

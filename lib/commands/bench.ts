@@ -1,8 +1,8 @@
-/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip]`. */
+/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel]`. */
 import { initBackend } from '../backend';
 import { BenchConfig, SMALL, TINY, formatBench, runBench } from '../bench';
 
-export const BENCH_USAGE = 'bench [--json] [--config tiny|small|all] [--steps N]   training-step time, MFU, top kernels';
+export const BENCH_USAGE = 'bench [--json] [--config tiny|small|all] [--steps N] [--parallel] [--no-objectives] [--no-flip]   training-step time, MFU, top kernels';
 
 function flagValue(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -13,7 +13,7 @@ function flagValue(args: string[], flag: string): string | undefined {
 }
 
 export async function benchCommand(args: string[]): Promise<number> {
-  const known = new Set(['--json', '--config', '--steps', '--no-objectives', '--no-flip']);
+  const known = new Set(['--json', '--config', '--steps', '--no-objectives', '--no-flip', '--parallel']);
   const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !['--config', '--steps'].includes(args[i - 1]));
   if (unknown.length) throw new Error(`bench: unknown option(s) ${unknown.join(', ')}\nusage: mvlm ${BENCH_USAGE}`);
   const json = args.includes('--json');
@@ -30,6 +30,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     steps,
     objectives: !args.includes('--no-objectives'),
     flip: !args.includes('--no-flip'),
+    parallel: args.includes('--parallel'),
     onRow: (row) => console.error(`[bench] ${row.name}: ${row.stepMs.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}`),
   });
   console.log(json ? JSON.stringify(result) : formatBench(result));

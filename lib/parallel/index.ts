@@ -3,3 +3,4 @@ export * from './shard';
 export * from './data_parallel';
 export * from './bench_task';
 export type { InitMessage, StepMessage, WorkerReply } from './protocol';
+export * from './bench_row';
