@@ -53,7 +53,8 @@ const shapes = (arms: string[], trainSize: number): DataSetting => ({ name: 'sha
 
 export const COMPARE_PRESETS: Record<string, ComparePreset> = {
   smoke: { name: 'smoke', steps: 3, batchSize: 8, seeds: [0], evalSize: 48, probe: { maxTrain: 120, steps: 20 }, settings: [emoji(ALL), shapes(['clip'], 64)] },
-  quick: { name: 'quick', steps: 150, batchSize: 32, seeds: [0], evalSize: 400, probe: { maxTrain: 1000, steps: 100 }, settings: [emoji(ALL), shapes(['clip', 'flava', 'maskvlm'], 2000)] },
+  // quick must finish in ≤ 10 minutes on 2 cores (wasm): 60 steps per arm, two arms on shapes
+  quick: { name: 'quick', steps: 60, batchSize: 32, seeds: [0], evalSize: 400, probe: { maxTrain: 1000, steps: 100 }, settings: [emoji(ALL), shapes(['clip', 'maskvlm'], 2000)] },
   full: { name: 'full', steps: 1000, batchSize: 32, seeds: [0, 1, 2], probe: { maxTrain: 2500, steps: 200 }, settings: [emoji(ALL), shapes(ALL, 5000)] },
 };
 
