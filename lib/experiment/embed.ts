@@ -67,8 +67,11 @@ export async function embedCaptions(
   maxLen: number,
   batchSize = 128,
 ): Promise<HostMatrix> {
+  // LiT: the frozen tower embeds (and caches) new captions first; then a sync projection
+  if (model.frozenText) await model.frozenText.ensure(captions);
   return collect(captions.length, batchSize, (s, e) =>
     tf.tidy(() => {
+      if (model.frozenText) return model.embedFrozenTexts(captions.slice(s, e));
       const { ids, attention } = encodeCaptions(tokenizer, captions.slice(s, e), maxLen);
       return model.embedTexts(ids, attention, EVAL);
     }),

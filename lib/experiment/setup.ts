@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset, CLS_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS } from '../data';
-import { TextSpec, VisionLanguageModel } from '../models';
+import { TextSpec, VisionLanguageModel, loadFrozenText } from '../models';
 import { ObjectiveMix, TrainBatch } from '../objectives';
 import { ExperimentConfig } from './config';
 
@@ -40,6 +40,8 @@ export async function setupExperiment(config: ExperimentConfig, tokenizer?: Subw
   const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tok), config.train.seed);
   const objectives = new ObjectiveMix(config.objectives);
   try {
+    const textTower = config.model.textTower;
+    if (textTower.kind === 'use') model.attachFrozenText(await loadFrozenText(textTower.modelDir, textTower.vocab));
     objectives.check(model);
   } catch (e) {
     model.dispose();
@@ -65,6 +67,7 @@ export function toTrainBatch(batch: Batch): TrainBatch & { source: Batch } {
     attention: batch.attention,
     wordStarts: batch.wordStarts,
     tokenRows: batch.tokens.arraySync() as number[][],
+    captions: batch.captions,
     source: batch,
   };
 }

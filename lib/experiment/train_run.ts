@@ -1,7 +1,7 @@
 /** One training run of an experiment config: the TrainTask that joins data, model and objectives. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SubwordTokenizer } from '../data';
+import { SubwordTokenizer, captionCorpus } from '../data';
 import { TrainResult, TrainTask, latestCheckpoint, train } from '../train';
 import { ExperimentConfig } from './config';
 import { Experiment, batchForStep, disposeTrainBatch, sampleImages, setupExperiment, toTrainBatch } from './setup';
@@ -43,7 +43,8 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
   const exp = await setupExperiment(config, tokenizer);
   const { model, objectives, batcher } = exp;
   try {
-    if (!opts.resume) objectives.prepare(model, { sampleImages: () => sampleImages(batcher, PREPARE_BATCHES) });
+    // on resume the prepared state (e.g. a codebook) is overwritten by the checkpoint
+    await objectives.prepare(model, { sampleImages: () => sampleImages(batcher, PREPARE_BATCHES), captions: () => captionCorpus(exp.train) });
     if (opts.out) {
       fs.mkdirSync(opts.out, { recursive: true });
       fs.writeFileSync(path.join(opts.out, 'config.json'), JSON.stringify({ source: opts.configFile, config }, null, 2));

@@ -23,6 +23,13 @@ export const ModelConfigSchema = z
     /** 'learned' positions, or MAE's fixed 2-D sin-cos table. */
     imagePositions: z.enum(['learned', 'sincos']).default('sincos'),
     text: z.strictObject({ ...encoderShape, maxLen: z.number().int().positive() }).partial().default({}),
+    /** 'scratch': the text tower above, trained; 'use': a frozen USE-lite tower from local files (LiT). */
+    textTower: z
+      .discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('scratch') }),
+        z.strictObject({ kind: z.literal('use'), modelDir: z.string().optional(), vocab: z.string().optional(), dim: z.number().int().positive().default(512) }),
+      ])
+      .default({ kind: 'scratch' }),
     /** Joint embedding width of the contrastive space. */
     embedDim: z.number().int().positive().default(128),
     /** Image and text towers share one core (the same blocks); needs equal widths. */

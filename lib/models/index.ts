@@ -3,3 +3,4 @@ export * from './image_tower';
 export * from './text_tower';
 export * from './fusion';
 export * from './vlm';
+export * from './frozen_text';

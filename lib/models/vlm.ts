@@ -9,6 +9,7 @@ import { CaptionDecoder, ItmHead, LogitScale, PixelDecoder, Projection, TokenCla
 import { Rng } from '../random';
 import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } from './config';
 import { CrossModalEncoders, FusionEncoder } from './fusion';
+import { FrozenTextEncoder } from './frozen_text';
 import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
 import { TextEncoding, TextTower } from './text_tower';
 
@@ -22,7 +23,8 @@ export type ModuleName =
   | 'mlmHead'
   | 'itmHead'
   | 'captionDecoder'
-  | 'logitBias';
+  | 'logitBias'
+  | 'frozenText';
 
 /** Where each optional module is switched on in the model config. */
 const CONFIG_KEY: Record<ModuleName, string> = {
@@ -35,6 +37,7 @@ const CONFIG_KEY: Record<ModuleName, string> = {
   itmHead: 'model.itmHead: true (with model.fusion or model.cross)',
   captionDecoder: 'model.captionDecoder: { depth }',
   logitBias: 'model.logitBias: true',
+  frozenText: 'model.textTower: { kind: "use", modelDir }',
 };
 
 export interface JointEncoding {
@@ -62,6 +65,10 @@ export class VisionLanguageModel {
   readonly mmmTextHead: TokenClassifier | null = null;
   readonly itmHead: ItmHead | null = null;
   readonly captionDecoder: CaptionDecoder | null = null;
+  /** LiT: projection of the frozen tower's sentence embeddings into the joint space. */
+  readonly litProj: Projection | null = null;
+  /** LiT: the frozen pretrained text tower, attached after construction (it loads asynchronously). */
+  frozenText: FrozenTextEncoder | null = null;
   /** Non-trainable k-means codebook [K, P] for discrete MIM targets (fitted by the objective). */
   readonly codebook: tf.Variable | null = null;
 
@@ -100,6 +107,7 @@ export class VisionLanguageModel {
     this.textProj = new Projection(store, 'textProj', ts.width, cfg.embedDim);
     this.logit = new LogitScale(store, 'logit', cfg.initLogitScale, cfg.logitBias ? cfg.initLogitBias : null);
 
+    if (cfg.textTower.kind === 'use') this.litProj = new Projection(store, 'lit.textProj', cfg.textTower.dim, cfg.embedDim);
     const grid = cfg.imageSize / cfg.patchSize;
     const patchValues = cfg.patchSize * cfg.patchSize * cfg.channels;
     const fusionWidth = cfg.fusion?.width ?? cfg.width;
@@ -157,6 +165,8 @@ export class VisionLanguageModel {
         return this.captionDecoder !== null;
       case 'logitBias':
         return this.logit.bias !== null;
+      case 'frozenText':
+        return this.frozenText !== null && this.litProj !== null;
     }
   }
 
@@ -226,7 +236,23 @@ export class VisionLanguageModel {
     return this.itmHead.apply(joint);
   }
 
+  /** Attach the loaded frozen text tower (model.textTower.kind 'use'). */
+  attachFrozenText(encoder: FrozenTextEncoder): void {
+    if (!this.litProj) throw new Error('attachFrozenText needs model.textTower: { kind: "use" }');
+    if (encoder.dim !== this.litProj.proj.inDim) {
+      throw new Error(`frozen text tower gives [B, ${encoder.dim}] but model.textTower.dim is ${this.litProj.proj.inDim}`);
+    }
+    this.frozenText = encoder;
+  }
+
+  /** LiT: unit-norm joint-space embeddings [B, E] of captions embedded before by the frozen tower. */
+  embedFrozenTexts(captions: readonly string[]): tf.Tensor2D {
+    if (!this.frozenText || !this.litProj) throw new Error('embedFrozenTexts needs a frozen text tower (model.textTower.kind "use")');
+    return this.litProj.apply(this.frozenText.lookup(captions));
+  }
+
   dispose(): void {
     this.store.dispose();
+    this.frozenText?.dispose();
   }
 }

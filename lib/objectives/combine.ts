@@ -35,8 +35,8 @@ export class ObjectiveMix {
     for (const { objective } of this.parts) model.requireModules(objective.name, objective.needs);
   }
 
-  prepare(model: VisionLanguageModel, data: PrepareData): void {
-    for (const { objective } of this.parts) objective.prepare?.(model, data);
+  async prepare(model: VisionLanguageModel, data: PrepareData): Promise<void> {
+    for (const { objective } of this.parts) await objective.prepare?.(model, data);
   }
 
   /** Weighted total and every named term; each objective draws from its own fork of the step rng. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { clipObjective, flipObjective, siglipObjective } from './contrastive';
 import { flavaObjective, mmmObjective } from './flava';
 import { itmObjective } from './itm';
+import { litObjective } from './lit';
 import { m3aeObjective } from './m3ae';
 import { maeObjective, mimTokensObjective } from './mim';
 import { maskvlmObjective } from './maskvlm';
@@ -45,6 +46,7 @@ export const OBJECTIVES: Record<string, Entry> = {
     options: z.strictObject({ imageMaskRatio: ratio.optional(), textMaskRate: ratio.optional(), textWeight: z.number().nonnegative().optional() }),
     create: m3aeObjective,
   },
+  lit: { options: z.strictObject({ loss: z.enum(['clip', 'siglip']).optional() }), create: litObjective },
   caption: {
     options: z.strictObject({ contrastive: z.boolean().optional(), captionWeight: z.number().nonnegative().optional() }),
     create: captionObjective,

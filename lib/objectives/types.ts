@@ -16,6 +16,8 @@ export interface TrainBatch {
   tokenRows?: number[][];
   /** [B][T] true on the first piece of each word (whole-word masking). */
   wordStarts?: boolean[][];
+  /** [B] the caption texts (frozen pretrained text towers read these, not the ids). */
+  captions?: string[];
 }
 
 /** Everything an objective sees in one step. */
@@ -31,6 +33,8 @@ export interface StepInputs {
 export interface PrepareData {
   /** A few training batches' images [M, H, W, C]; the caller disposes it. */
   sampleImages(): tf.Tensor4D;
+  /** Every training caption (e.g. to embed once with a frozen text tower). */
+  captions?(): string[];
 }
 
 /** What a masked objective predicts on a batch, for reconstruction metrics (caller disposes). */
@@ -47,8 +51,8 @@ export interface Objective {
   readonly needs: readonly ModuleName[];
   /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
   readonly termWeights?: Readonly<Record<string, number>>;
-  /** One-off preparation before step 0 (not called again on resume: its results are in the checkpoint). */
-  prepare?(model: VisionLanguageModel, data: PrepareData): void;
+  /** One-off preparation before step 1 (also on resume; trained state is then restored from the checkpoint). */
+  prepare?(model: VisionLanguageModel, data: PrepareData): void | Promise<void>;
   /** Named unweighted loss terms for this step, each a scalar. Runs inside tf.variableGrads. */
   terms(inputs: StepInputs): Record<string, tf.Scalar>;
   /** Masked objectives: the predictions behind their loss, in eval mode, for reconstruction metrics. */

@@ -7,7 +7,11 @@ import { loadConfig } from '../../lib/config';
 import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
 import { readMetrics } from '../../lib/train';
 
-const PRESETS = fs.readdirSync('experiments/configs').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+/** lit_use needs the USE files; test/experiment/lit.test.ts runs it on a tiny USE-format model. */
+const PRESETS = fs
+  .readdirSync('experiments/configs')
+  .filter((f) => f.endsWith('.json') && f !== 'lit_use.json')
+  .map((f) => f.slice(0, -5));
 /** Small and fast: every preset's model and objectives, on 24 shapes scenes, batch 4. */
 const SMALL = ['data.train=shapes', 'data.size=24', 'data.batchSize=4', 'train.logEvery=1', 'train.quiet=true'];
 

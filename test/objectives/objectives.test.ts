@@ -59,7 +59,7 @@ describe('objectives', () => {
       const mix = new ObjectiveMix([spec]);
       mix.check(model);
       const batch = makeBatch(3);
-      mix.prepare(model, { sampleImages: () => batch.images.clone() });
+      await mix.prepare(model, { sampleImages: () => batch.images.clone() });
       const optimizer = tf.train.adam(3e-3);
       const losses: number[] = [];
       const step = (i: number) => {
