@@ -4,6 +4,7 @@
  */
 import { ModelConfigInput } from '../models';
 import { ObjectiveSpec } from '../objectives';
+import { useFilesStatus } from '../pretrained';
 
 export interface Arm {
   name: string;
@@ -47,7 +48,18 @@ export const ARMS: Arm[] = [
   },
   { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, both modalities masked' },
   { name: 'caption', objectives: [{ name: 'caption' }], modules: { captionDecoder: { depth: 1 } }, about: 'CoCa-style captioning + contrastive' },
+  {
+    name: 'lit_use',
+    objectives: [{ name: 'lit' }],
+    modules: { textTower: { kind: 'use' } },
+    about: 'image tower trained against frozen USE-lite sentence embeddings (needs MVLM_USE_DIR)',
+  },
 ];
+
+/** Arms that need files from outside the registry, with the check that says why they cannot run. */
+export const ARM_REQUIREMENTS: Record<string, () => { ok: true } | { ok: false; reason: string }> = {
+  lit_use: () => useFilesStatus(),
+};
 
 export function armByName(name: string): Arm {
   const arm = ARMS.find((a) => a.name === name);

@@ -14,7 +14,7 @@ import { forwardFlops } from '../bench/flops';
 import { ArmResult, CompareResults, writeReport } from '../report';
 import { Rng } from '../random';
 import { packageVersion } from '../version';
-import { Arm, ARMS, armByName } from './arms';
+import { Arm, ARMS, ARM_REQUIREMENTS, armByName } from './arms';
 import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema } from './config';
 import { evaluateModel } from './evaluate';
 import { batchForStep, toTrainBatch, disposeTrainBatch, Experiment } from './setup';
@@ -145,9 +145,13 @@ export async function runCompare(o: CompareOptions): Promise<{ results: CompareR
   const preset = COMPARE_PRESETS[o.preset];
   if (!preset) throw new Error(`unknown preset '${o.preset}' (presets: ${Object.keys(COMPARE_PRESETS).join(', ')})`);
   if (o.arms) o.arms.forEach(armByName);
-  const plan = preset.settings
-    .map((s) => ({ ...s, arms: s.arms.filter((a) => !o.arms || o.arms.includes(a)) }))
-    .filter((s) => s.arms.length > 0);
+  const runnable = (arm: string): boolean => {
+    const status = ARM_REQUIREMENTS[arm]?.() ?? { ok: true };
+    if (!status.ok) console.warn(`[mvlm] compare: arm ${arm} skipped: ${status.reason}`);
+    return status.ok;
+  };
+  const selected = new Set(ARMS.map((a) => a.name).filter((a) => (!o.arms || o.arms.includes(a)) && preset.settings.some((s) => s.arms.includes(a)) && runnable(a)));
+  const plan = preset.settings.map((s) => ({ ...s, arms: s.arms.filter((a) => selected.has(a)) })).filter((s) => s.arms.length > 0);
   if (plan.length === 0) throw new Error(`--arms ${o.arms?.join(',')} selects no arm of preset ${preset.name}`);
   const steps = (s: DataSetting) => armConfig(preset, s, armByName(s.arms[0]), 0, o.sets).train.steps;
   const totalSteps = plan.reduce((n, s) => n + s.arms.length * preset.seeds.length * steps(s), 0);
