@@ -3,6 +3,7 @@
 import { COMPARE_USAGE, compareCommand } from './commands/compare';
 import { BENCH_USAGE, benchCommand } from './commands/bench';
 import { dataCommand } from './commands/data';
+import { EVAL_USAGE, evalCommand } from './commands/eval';
 import { demoCommand } from './commands/demo';
 import { infoCommand } from './commands/info';
 import { TRAIN_USAGE, trainCommand } from './commands/train';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   use: { run: useCommand, help: 'use fetch-instructions|check|tiny   USE-lite text tower files ($MVLM_USE_DIR)' },
   data: { run: dataCommand, help: 'data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]' },
   train: { run: trainCommand, help: TRAIN_USAGE },
+  eval: { run: evalCommand, help: EVAL_USAGE },
   compare: { run: compareCommand, help: COMPARE_USAGE },
   bench: { run: benchCommand, help: BENCH_USAGE },
   demo: { run: demoCommand, help: 'demo               a short tour of the loss library' },

@@ -5,3 +5,4 @@ export * from './embed';
 export * from './evaluate';
 export * from './arms';
 export * from './compare';
+export * from './restore';

@@ -1,0 +1,51 @@
+/** A trained model back from a checkpoint: its config, tokenizer, weights and objectives. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { SubwordTokenizer } from '../data';
+import { VisionLanguageModel, loadFrozenText } from '../models';
+import { ObjectiveMix } from '../objectives';
+import { disposeCheckpoint, latestCheckpoint, loadCheckpoint } from '../train';
+import { ExperimentConfig, ExperimentConfigSchema } from './config';
+import { textSpecOf } from './setup';
+import { TOKENIZER_FILE } from './train_run';
+import { validateConfig } from '../config';
+
+export interface TrainedModel {
+  dir: string;
+  step: number;
+  config: ExperimentConfig;
+  tokenizer: SubwordTokenizer;
+  model: VisionLanguageModel;
+  objectives: ObjectiveMix;
+}
+
+/** `dir` is a checkpoint (`.../checkpoints/step-N`) or a run folder (its newest checkpoint). */
+export function resolveCheckpoint(dir: string): string {
+  if (fs.existsSync(path.join(dir, 'state.json'))) return dir;
+  const latest = latestCheckpoint(dir);
+  if (!latest) throw new Error(`${dir}: neither a checkpoint (no state.json) nor a run folder with checkpoints/`);
+  return latest;
+}
+
+export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> {
+  const dir = resolveCheckpoint(dirOrRun);
+  const ck = loadCheckpoint(dir);
+  try {
+    const config = validateConfig(ExperimentConfigSchema, ck.state.config, path.join(dir, 'state.json'));
+    const tokFile = path.join(dir, TOKENIZER_FILE);
+    if (!fs.existsSync(tokFile)) throw new Error(`${tokFile} is missing (the checkpoint has no tokenizer)`);
+    const tokenizer = SubwordTokenizer.fromJSON(JSON.parse(fs.readFileSync(tokFile, 'utf8')));
+    const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
+    try {
+      model.store.assign(ck.model);
+      const tower = config.model.textTower;
+      if (tower.kind === 'use') model.attachFrozenText(await loadFrozenText(tower.modelDir, tower.vocab));
+    } catch (e) {
+      model.dispose();
+      throw new Error(`${dir}: ${(e as Error).message}`);
+    }
+    return { dir, step: ck.step, config, tokenizer, model, objectives: new ObjectiveMix(config.objectives) };
+  } finally {
+    disposeCheckpoint(ck);
+  }
+}
