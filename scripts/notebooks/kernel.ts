@@ -48,7 +48,8 @@ export function writeKernelSpec(dataDir: string, name: string = KERNEL_NAME): st
  * Makes `import ... from 'mvlm'` and `'mvlm/losses'` work in notebooks as in a user's project.
  * tslab compiles with Node10 module resolution, which ignores the "exports" map (and so package
  * self-reference), so `notebooks/node_modules/mvlm` (git-ignored) gets one stub per entry of the
- * exports map: `<entry>.js` requires the built file, `<entry>.d.ts` re-exports its types.
+ * exports map: `<entry>.d.ts` re-exports the built types, `<entry>.js` requires the built file
+ * (inside this repo Node resolves 'mvlm' at run time by package self-reference anyway).
  */
 export function linkSelfForNotebooks(notebooksDir: string = path.join(PROJECT_ROOT, 'notebooks')): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
