@@ -21,7 +21,7 @@ import {
   tokenAccuracy,
 } from '../eval';
 import { VisionLanguageModel } from '../models';
-import { ObjectiveMix, Reconstruction } from '../objectives';
+import { ObjectiveMix, disposeReconstructions } from '../objectives';
 import { Rng } from '../random';
 import { HostMatrix, embedCaptions, embedImages } from './embed';
 import { toTrainBatch } from './setup';
@@ -108,24 +108,21 @@ async function compositional(o: EvaluateOptions, dataset: Dataset, imageEmb: Hos
 
 /** Reconstruction metrics of each masked objective on the first batches of a split. */
 async function reconstruction(o: EvaluateOptions, dataset: Dataset): Promise<Record<string, number>> {
-  const parts = (o.objectives?.parts ?? []).filter((p) => p.objective.reconstruct);
-  if (parts.length === 0) return {};
+  if (!o.objectives?.parts.some((p) => p.objective.reconstruct)) return {};
   const batcher = new Batcher({ dataset, tokenizer: o.tokenizer, batchSize: 64, maxLen: o.maxLen, seed: o.seed ?? 0, shuffle: false, captionChoice: 'first' });
   const pixels: PixelStats[] = [];
   const tokens: Record<string, TokenStats[]> = {};
   for (let b = 0; b < Math.min(o.reconstructionBatches ?? 4, batcher.numBatches); b++) {
     const batch = toTrainBatch(batcher.batch(0, b));
-    for (const { objective } of parts) {
-      const rng = new Rng((o.seed ?? 0) + b).fork(objective.name);
-      // tidy keeps the tensors nested in the returned object and frees the forward's intermediates
-      const r = tf.tidy(() => objective.reconstruct!({ model: o.model, batch, rng, ctx: EVAL }) as unknown as tf.TensorContainer) as unknown as Reconstruction;
+    const all = o.objectives.reconstruct({ model: o.model, batch, rng: new Rng((o.seed ?? 0) + b), ctx: EVAL });
+    for (const r of Object.values(all)) {
       if (r.pixels) pixels.push(await pixelReconstruction(r.pixels));
       for (const [kind, t] of Object.entries(r.tokens ?? {})) {
         const labelled = (await t.labels.data()).some((v) => v !== -100);
         if (labelled) (tokens[`${kind}_acc`] ??= []).push(await tokenAccuracy(t));
       }
-      tf.dispose([r.pixels?.pred, r.pixels?.target, r.pixels?.mask, ...Object.values(r.tokens ?? {}).flatMap((t) => [t.logits, t.labels])]);
     }
+    disposeReconstructions(all);
     disposeBatch(batch.source);
   }
   const out: Record<string, number> = {};

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveSpec, createObjective } from './registry';
-import { Objective, PrepareData, StepInputs } from './types';
+import { Objective, PrepareData, Reconstruction, StepInputs } from './types';
 
 export interface WeightedObjective {
   objective: Objective;
@@ -39,6 +39,22 @@ export class ObjectiveMix {
     for (const { objective } of this.parts) await objective.prepare?.(model, data);
   }
 
+  /**
+   * What each masked objective predicts on a batch (eval mode: pass ctx { training: false }),
+   * keyed by objective name. Intermediates are freed; the caller disposes the result with
+   * `disposeReconstructions`.
+   */
+  reconstruct(inputs: StepInputs): Record<string, Reconstruction> {
+    const out: Record<string, Reconstruction> = {};
+    for (const { objective } of this.parts) {
+      if (!objective.reconstruct) continue;
+      const rng = inputs.rng.fork(objective.name);
+      // tidy keeps the tensors nested in the returned object and frees the forward's intermediates
+      out[objective.name] = tf.tidy(() => objective.reconstruct!({ ...inputs, rng }) as unknown as tf.TensorContainer) as unknown as Reconstruction;
+    }
+    return out;
+  }
+
   /** Weighted total and every named term; each objective draws from its own fork of the step rng. */
   loss(inputs: StepInputs): CombinedLoss {
     const terms: Record<string, tf.Scalar> = {};
@@ -53,5 +69,14 @@ export class ObjectiveMix {
       }
     }
     return { total: total!, terms };
+  }
+}
+
+/** Free every tensor of `ObjectiveMix.reconstruct`'s result. */
+export function disposeReconstructions(r: Record<string, Reconstruction>): void {
+  for (const { pixels, tokens } of Object.values(r)) {
+    const held: (tf.Tensor | undefined)[] = [pixels?.pred, pixels?.target, pixels?.mask];
+    for (const t of Object.values(tokens ?? {})) held.push(t.logits, t.labels);
+    tf.dispose(held.filter((t): t is tf.Tensor => t !== undefined));
   }
 }
