@@ -7,6 +7,13 @@
  *   every weight gradient (dW = xᵀ·dy) benefits.
  * - UnsortedSegmentSum is missing on wasm, so `tf.gather` has no gradient there (embeddings!).
  *   It is exactly a ScatterNd with [N, 1] indices (ScatterNd sums duplicates).
+ * - Identity copies its input on wasm, and autograd clones every tensor it saves for the backward
+ *   pass (~950 copies in a tiny training step). Sharing the data with a reference count (as the cpu
+ *   backend does) is safe: tfjs never writes into an existing buffer (Variable.assign swaps buffers).
+ * - The 2-D Transpose of [R, C] is 5-13x slower when R is a multiple of 256 (text rows B·T = 512:
+ *   power-of-two strides alias in the cache): [512,1000] 4.7 ms, the same bytes moved as
+ *   [2, R/2, C] -> [C, 2, R/2] 0.47 ms. Sum over leading axes (bias gradients) transposes first,
+ *   through an internal call, so Sum is re-routed through the registered Transpose.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -14,11 +21,37 @@ type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 interface WasmBackendLike {
   disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
 }
 
 const BACKEND = 'wasm';
 let installed = false;
 const patchedKernels = new Set<KernelFunc>();
+
+/** Stock and patched kernel of every override, so benchmarks can switch one off (A/B runs). */
+const variants = new Map<string, { stock: tf.KernelConfig; patched: KernelFunc }>();
+
+/** Replace the wasm kernel `name` by `patched`, remembering the stock one. */
+function override(name: string, patched: KernelFunc): void {
+  const stock = tf.getKernel(name, BACKEND);
+  if (stock == null) throw new Error(`wasm backend has no ${name} kernel to override`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({ ...stock, kernelFunc: patched });
+  variants.set(name, { stock, patched });
+}
+
+/**
+ * Switch one of mvlm's wasm kernel overrides off (the stock kernel) or on again; for A/B timing
+ * only (`bench/ab_kernels.ts`). MatMul and Sum look Transpose up per call, so they follow it.
+ */
+export function setWasmFix(name: string, on: boolean): void {
+  const v = variants.get(name);
+  if (!v) throw new Error(`setWasmFix: no override named ${name} (have ${[...variants.keys()].join(', ')})`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({ ...v.stock, kernelFunc: on ? v.patched : v.stock.kernelFunc });
+}
+
+export const WASM_FIXES = ['Transpose', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum'];
 
 function kernelOf(name: string): KernelFunc {
   const config = tf.getKernel(name, BACKEND);
@@ -37,9 +70,9 @@ function transposeLastTwo(x: TensorInfo, backend: unknown, transpose: KernelFunc
 /** Re-register `name` so transposed operands are materialised before the plain kernel runs. */
 function installPlainMatMul(name: string): void {
   const plain = kernelOf(name);
-  const transpose = kernelOf('Transpose');
-  tf.unregisterKernel(name, BACKEND);
   const patched: KernelFunc = (args) => {
+      // looked up per call, so A/B runs that switch the Transpose fix off reach this path too
+      const transpose = kernelOf('Transpose');
       const { inputs, backend, attrs } = args;
       const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
       if (!transposeA && !transposeB) return plain(args);
@@ -57,7 +90,7 @@ function installPlainMatMul(name: string): void {
       return out;
   };
   patchedKernels.add(patched);
-  tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: patched });
+  override(name, patched);
 }
 
 /** True when the wasm BatchMatMul in the registry is mvlm's transpose-first override. */
@@ -103,11 +136,75 @@ function installUnsortedSegmentSum(): void {
   });
 }
 
+function disposeAll(backend: unknown, temps: TensorInfo[]): void {
+  for (const t of temps) (backend as WasmBackendLike).disposeData(t.dataId);
+}
+
+/** Identity shares the input's buffer (reference counted) instead of copying it. */
+function installSharedIdentity(): void {
+  const copy = kernelOf('Identity');
+  override('Identity', (args) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype === 'string') return copy(args);
+    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  });
+}
+
+/** Rows of a 2-D transpose from which the aliasing-free 3-D route is faster (measured). */
+const ALIASED_ROWS = 256;
+
+/** Transpose [R, C] (R a multiple of 256) as [2, R/2, C] -> [C, 2, R/2], the same bytes as [C, R]. */
+function installTranspose(): void {
+  const plain = kernelOf('Transpose');
+  const reshape = kernelOf('Reshape');
+  override('Transpose', (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const { perm } = args.attrs as { perm: number[] };
+    const [R, C] = x.shape;
+    if (x.shape.length !== 2 || perm[0] !== 1 || R % ALIASED_ROWS !== 0 || C === 1) return plain(args);
+    const k = args.backend as tf.KernelBackend;
+    const x3 = reshape({ inputs: { x }, backend: k, attrs: { shape: [2, R / 2, C] } }) as TensorInfo;
+    const t3 = plain({ inputs: { x: x3 }, backend: k, attrs: { perm: [2, 0, 1] } }) as TensorInfo;
+    const out = reshape({ inputs: { x: t3 }, backend: k, attrs: { shape: [C, R] } }) as TensorInfo;
+    disposeAll(k, [x3, t3]);
+    return out;
+  });
+}
+
+/** Sum over non-innermost axes: transpose through the registry (the fix above), then sum inner axes. */
+function installSum(): void {
+  const inner = kernelOf('Sum');
+  const reshape = kernelOf('Reshape');
+  override('Sum', (args) => {
+    const transpose = kernelOf('Transpose');
+    const x = args.inputs.x as TensorInfo;
+    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    const perm = tf.backend_util.getAxesPermutation(axes, rank);
+    if (perm == null) return inner(args);
+    const k = args.backend as tf.KernelBackend;
+    const xt = transpose({ inputs: { x }, backend: k, attrs: { perm } }) as TensorInfo;
+    const innerAxes = tf.backend_util.getInnerMostAxes(axes.length, rank);
+    const summed = inner({ inputs: { x: xt }, backend: k, attrs: { axis: innerAxes, keepDims: false } }) as TensorInfo;
+    disposeAll(k, [xt]);
+    if (!keepDims) return summed;
+    const shape = tf.backend_util.expandShapeToKeepDim(summed.shape, axes);
+    const out = reshape({ inputs: { x: summed }, backend: k, attrs: { shape } }) as TensorInfo;
+    disposeAll(k, [summed]);
+    return out;
+  });
+}
+
 /** Install every wasm fix once; safe to call again. */
 export function installWasmKernelFixes(): void {
   if (installed) return;
+  installTranspose();
   installPlainMatMul('BatchMatMul');
   installPlainMatMul('_FusedMatMul');
   installUnsortedSegmentSum();
+  installSharedIdentity();
+  installSum();
   installed = true;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { initBackend, useBackend } from '../lib/backend';
 import { isWasmMatMulPatched } from '../lib/wasm_kernels';
-import { expectNoLeak } from './helpers';
+import { expectNoLeak, maxRelError } from './helpers';
 
 describe('backend', () => {
   it('initBackend is idempotent and names the backend', async () => {
@@ -35,6 +35,33 @@ describe('backend', () => {
     it('routes BatchMatMul through the installed override', () => {
       // The timing floor (<= 2x the plain product) is measured by `npm run bench:matmul`, not here.
       expect(isWasmMatMulPatched()).to.equal(true);
+    });
+
+    it('Identity shares the buffer, and the clone outlives its source', async () => {
+      await expectNoLeak(() => {
+        const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+        const y = x.clone();
+        x.dispose();
+        expect(Array.from(y.dataSync())).to.deep.equal([1, 2, 3, 4]);
+        y.dispose();
+      });
+    });
+
+    it('Transpose of [R, C] with R a multiple of 256 and Sum over leading axes equal cpu', async () => {
+      const values = Array.from({ length: 512 * 3 }, (_, i) => Math.sin(i));
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor2d(values, [512, 3]);
+          const x3 = x.reshape([32, 16, 3]);
+          return [x.transpose(), x.sum(0), x3.sum([0, 1], true), x3.sum(1)].map((t) => ({ shape: t.shape, v: Array.from(t.dataSync()) }));
+        });
+      const wasm = await expectNoLeak(run);
+      await useBackend('cpu');
+      const cpu = run();
+      for (let i = 0; i < cpu.length; i++) {
+        expect(wasm[i].shape).to.deep.equal(cpu[i].shape);
+        expect(maxRelError(wasm[i].v, cpu[i].v)).to.be.below(1e-5);
+      }
     });
 
     it('gather has a gradient on wasm equal to cpu, duplicates summed', async () => {

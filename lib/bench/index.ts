@@ -5,3 +5,4 @@ export * from './timing';
 export * from './step';
 export * from './run';
 export * from './format';
+export * from './ab';
