@@ -2,6 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Init, ParamStore } from './params';
+import { gelu, layerNorm } from './fused';
+
+export { gelu };
 
 /** What a forward pass needs to know: train or eval, and where dropout noise comes from. */
 export interface ForwardContext {
@@ -63,15 +66,8 @@ export class LayerNorm {
 
   /** x [..., D] -> [..., D], normalised over the last axis. */
   apply(x: tf.Tensor): tf.Tensor {
-    const axis = x.shape.length - 1;
-    const { mean, variance } = tf.moments(x, axis, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(this.eps))).mul(this.gamma).add(this.beta);
+    return layerNorm(x, this.gamma, this.beta, this.eps);
   }
-}
-
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT/ViT use. */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
 }
 
 /** Inverted dropout, seeded from the context's rng; identity in eval or when rate is 0. */
