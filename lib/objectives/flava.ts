@@ -32,42 +32,46 @@ export interface FlavaOptions extends BlockMaskSettings {
   swapRate?: number;
 }
 
+/** Both modalities masked (BEiT blocks, BERT) through their towers, with the MIM/MLM targets. */
+function maskedTowers(inputs: StepInputs, opts: FlavaOptions) {
+  const { model, batch, ctx } = inputs;
+  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
+  const text = maskTokens(inputs, opts.text);
+  return {
+    image: model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden, // [B, 1+N, D]
+    text: model.encodeText(text.ids, batch.attention, ctx).hidden, // [B, T, D]
+    textLabels: text.labels, // [B, T]
+    codes: codeLabels(model, batch.images, mask), // [B, N]
+  };
+}
+
+/** The unimodal predictions: MLM logits [B, T, V] and MIM logits [B, N, K] with their labels. */
+function unimodalPredictions(inputs: StepInputs, towers: ReturnType<typeof maskedTowers>): Required<Reconstruction>['tokens'] {
+  const { model } = inputs;
+  return {
+    mlm: { logits: model.mlmHead!.apply(towers.text), labels: towers.textLabels },
+    mim: { logits: model.mimHead!.apply(patchStates(towers.image)) as tf.Tensor3D, labels: towers.codes },
+  };
+}
+
 /**
- * Unimodal masked terms and the multimodal (MMM) terms of one batch whose rows `matched` [B] say
- * which pairs are real. Returns { mlm, mim, mmmText, mmmImage }.
+ * Masked terms of one batch whose rows `matched` [B] say which pairs are real: the multimodal
+ * (MMM) terms, and with `unimodal` also MLM and MIM. MMM only scores matched rows.
  */
 function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, unimodal: boolean): Record<string, tf.Scalar> {
   const { model, batch, ctx } = inputs;
-  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
-  const image = model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden; // [B, 1+N, D]
-  const text = maskTokens(inputs, opts.text);
-  const textHidden = model.encodeText(text.ids, batch.attention, ctx).hidden;
-  const codes = codeLabels(model, batch.images, mask); // [B, N]
+  const towers = maskedTowers(inputs, opts);
   const terms: Record<string, tf.Scalar> = {};
   if (unimodal) {
-    terms.mlm = maskedTokenLoss({ logits: model.mlmHead!.apply(textHidden), labels: text.labels });
-    terms.mim = maskedTokenLoss({ logits: model.mimHead!.apply(patchStates(image)) as tf.Tensor3D, labels: codes });
+    const { mlm, mim } = unimodalPredictions(inputs, towers);
+    terms.mlm = maskedTokenLoss(mlm);
+    terms.mim = maskedTokenLoss(mim);
   }
-  const fused = model.fusion!.apply(image, textHidden, batch.attention, ctx);
-  terms.mmmText = maskedTokenLoss({ logits: model.mmmTextHead!.apply(fused.text), labels: keepRows(text.labels, matched) });
+  const fused = model.fusion!.apply(towers.image, towers.text, batch.attention, ctx);
+  terms.mmmText = maskedTokenLoss({ logits: model.mmmTextHead!.apply(fused.text), labels: keepRows(towers.textLabels, matched) });
   const fusedPatches = patchStates(fused.image);
-  terms.mmmImage = maskedTokenLoss({ logits: model.mmmImageHead!.apply(fusedPatches) as tf.Tensor3D, labels: keepRows(codes, matched) });
+  terms.mmmImage = maskedTokenLoss({ logits: model.mmmImageHead!.apply(fusedPatches) as tf.Tensor3D, labels: keepRows(towers.codes, matched) });
   return terms;
-}
-
-/** The unimodal masked predictions (MLM, MIM tokens) on an unswapped batch. */
-function unimodalReconstruct(inputs: StepInputs, opts: FlavaOptions): Reconstruction {
-  const { model, batch, ctx } = inputs;
-  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
-  const image = model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden;
-  const text = maskTokens(inputs, opts.text);
-  const textHidden = model.encodeText(text.ids, batch.attention, ctx).hidden;
-  return {
-    tokens: {
-      mlm: { logits: model.mlmHead!.apply(textHidden), labels: text.labels },
-      mim: { logits: model.mimHead!.apply(patchStates(image)) as tf.Tensor3D, labels: codeLabels(model, batch.images, mask) },
-    },
-  };
 }
 
 export function mmmObjective(opts: FlavaOptions = {}): Objective {
@@ -84,7 +88,7 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
     name: 'flava',
     needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
     prepare: prepareCodebook,
-    reconstruct: (inputs) => unimodalReconstruct(inputs, opts),
+    reconstruct: (inputs) => ({ tokens: unimodalPredictions(inputs, maskedTowers(inputs, opts)) }),
     terms: (inputs) => {
       const { model, batch, ctx } = inputs;
       const B = batch.images.shape[0];
