@@ -1,5 +1,6 @@
 /**
- * `mvlm train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--overwrite] [--quiet]`
+ * `mvlm train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--workers N] [--overwrite] [--quiet]`
+ * `--workers N`: data-parallel over N worker threads (each step's batch cut into N shards).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,7 +9,7 @@ import { initBackend } from '../backend';
 import { loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
 import { ExperimentConfigSchema, runTraining } from '../experiment';
 
-export const TRAIN_USAGE = 'train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--overwrite] [--quiet]';
+export const TRAIN_USAGE = 'train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--workers N] [--overwrite] [--quiet]';
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -19,6 +20,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       resume: { type: 'string' },
       set: { type: 'string', multiple: true },
+      workers: { type: 'string' },
       overwrite: { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -27,6 +29,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   const sets = [...(values.set ?? [])];
   if (values.steps !== undefined) sets.push(`train.steps=${values.steps}`);
   if (values.quiet) sets.push('train.quiet=true');
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`);
   await initBackend();
   let config;
   let configFile: string;
@@ -42,7 +46,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   const name = path.basename(configFile, '.json');
   const out = values.resume ?? values.out ?? path.join('runs', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  const { experiment, result } = await runTraining(config, { out, resume: values.resume !== undefined, overwrite: values.overwrite, configFile });
+  const { experiment, result } = await runTraining(config, { out, resume: values.resume !== undefined, overwrite: values.overwrite, configFile, workers });
   experiment.model.dispose();
   const first = result.history.slice(0, 10);
   const last = result.history.slice(-10);

@@ -1,8 +1,11 @@
 /** One training run of an experiment config: the TrainTask that joins data, model and objectives. */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { SubwordTokenizer, captionCorpus } from '../data';
+import { DataParallel } from '../parallel/data_parallel';
 import { TrainResult, TrainTask, latestCheckpoint, train } from '../train';
+import type { TaskGradients } from '../train/trainer';
 import { ExperimentConfig } from './config';
 import { Experiment, batchForStep, disposeTrainBatch, sampleImages, setupExperiment, toTrainBatch } from './setup';
 
@@ -19,6 +22,13 @@ export interface RunTrainingOptions {
   onStep?: (step: number) => void;
   /** Called once the experiment is built, before step 1 (e.g. to add an eval hook). */
   evalHook?: (exp: Experiment) => TrainTask<unknown>['evalHook'];
+  /**
+   * Data-parallel training over this many worker threads (each its own wasm instance and model
+   * replica, see lib/parallel); unset = train in this thread.
+   */
+  workers?: number;
+  /** Shards each step's batch is cut into (default = workers; a multiple of workers, dividing data.batchSize). */
+  shards?: number;
 }
 
 export interface TrainingRun {
@@ -28,6 +38,34 @@ export interface TrainingRun {
 
 /** Batches fitted into a codebook (MIM tokens) before step 1. */
 const PREPARE_BATCHES = 4;
+
+/** Where data-parallel workers find `experimentShardTask` (lib/parallel/experiment_task). */
+const EXPERIMENT_TASK = path.join(__dirname, '..', 'parallel', 'experiment_task');
+
+/** Objective state fitted before step 1 (e.g. a MIM codebook); workers run the same. */
+export async function prepareObjectives(exp: Experiment): Promise<void> {
+  await exp.objectives.prepare(exp.model, { sampleImages: () => sampleImages(exp.batcher, PREPARE_BATCHES), captions: () => captionCorpus(exp.train) });
+}
+
+/** Start the workers of a data-parallel run on `exp` (checks the batch splits first). */
+async function startWorkers(exp: Experiment, workers: number, shards: number): Promise<DataParallel> {
+  const { config } = exp;
+  if (config.train.accumulate > 1) throw new Error(`workers: train.accumulate is ${config.train.accumulate}; data-parallel runs shard one batch per step (raise data.batchSize instead)`);
+  if (config.data.batchSize % shards !== 0) throw new Error(`workers: data.batchSize ${config.data.batchSize} does not split into ${shards} equal shards`);
+  const source = { module: EXPERIMENT_TASK, exportName: 'experimentShardTask', args: { config, tokenizer: exp.tokenizer.toJSON() } };
+  return DataParallel.start({ workers, shards, source, store: exp.model.store });
+}
+
+/** The trainer's `gradients` hook over `dp`: the step's rng state goes to the workers, the stream moves on. */
+function parallelGradients(dp: DataParallel, batchSize: number) {
+  return async (step: number, rng: { getState(): number; next(): number }): Promise<TaskGradients> => {
+    const state = rng.getState();
+    rng.next();
+    const r = await dp.gradients(step, state);
+    const terms = Object.fromEntries(Object.entries(r.terms).map(([k, v]) => [k, tf.scalar(v)]));
+    return { grads: r.grads, total: tf.scalar(r.total), terms, samples: batchSize };
+  };
+}
 
 function savedTokenizer(out: string): SubwordTokenizer {
   const ck = latestCheckpoint(out);
@@ -42,9 +80,11 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
   const tokenizer = opts.resume && opts.out ? savedTokenizer(opts.out) : undefined;
   const exp = await setupExperiment(config, tokenizer);
   const { model, objectives, batcher } = exp;
+  let dp: DataParallel | null = null;
   try {
     // on resume the prepared state (e.g. a codebook) is overwritten by the checkpoint
-    await objectives.prepare(model, { sampleImages: () => sampleImages(batcher, PREPARE_BATCHES), captions: () => captionCorpus(exp.train) });
+    await prepareObjectives(exp);
+    if (opts.workers !== undefined) dp = await startWorkers(exp, opts.workers, opts.shards ?? opts.workers);
     if (opts.out) {
       fs.mkdirSync(opts.out, { recursive: true });
       fs.writeFileSync(path.join(opts.out, 'config.json'), JSON.stringify({ source: opts.configFile, config }, null, 2));
@@ -62,6 +102,7 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
         opts.onStep?.(step);
       },
       evalHook: opts.evalHook?.(exp),
+      ...(dp ? { gradients: parallelGradients(dp, config.data.batchSize) } : {}),
     };
     const result = await train(task, {
       ...config.train,
@@ -76,5 +117,7 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
   } catch (e) {
     model.dispose();
     throw e;
+  } finally {
+    await dp?.close();
   }
 }

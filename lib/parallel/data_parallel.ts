@@ -32,6 +32,13 @@ export interface ParallelStep {
   terms: Record<string, number>;
 }
 
+let live = 0;
+
+/** Worker threads started by DataParallel and not yet terminated, in this process (tests check 0). */
+export function liveWorkers(): number {
+  return live;
+}
+
 /** Start a worker on the compiled .js in dist/, or on the .ts source through ts-node. */
 function spawn(init: InitMessage): Worker {
   const file = path.join(__dirname, `worker${path.extname(__filename)}`);
@@ -73,6 +80,7 @@ export class DataParallel {
     for (let index = 0; index < this.opts.workers; index++) {
       const w = spawn({ index, source: this.opts.source, backend, weights: this.weights.buffer as SharedArrayBuffer, grads: this.grads.buffer as SharedArrayBuffer });
       this.workers.push(w);
+      live++;
       ready.push(reply(w));
     }
     for (const r of await Promise.all(ready)) {
@@ -125,6 +133,7 @@ export class DataParallel {
       this.workers.map(async (w) => {
         w.postMessage({ kind: 'close' });
         await w.terminate();
+        live--;
       }),
     );
     this.workers.length = 0;

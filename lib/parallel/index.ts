@@ -4,3 +4,4 @@ export * from './data_parallel';
 export * from './bench_task';
 export type { InitMessage, StepMessage, WorkerReply } from './protocol';
 export * from './bench_row';
+export * from './experiment_task';

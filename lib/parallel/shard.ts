@@ -55,6 +55,7 @@ export function sliceBatch(batch: TrainBatch, shard: number, numShards: number):
     attention: batch.attention.slice([at, 0], [n, -1]),
     tokenRows: rows(batch.tokenRows),
     wordStarts: rows(batch.wordStarts),
+    captions: rows(batch.captions),
   };
 }
 

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
 import { Rng } from '../random';
 import { validateConfig } from '../config/validate';
-import { GradAccumulator, LossOutput } from './accumulate';
+import { AccumulatedStep, GradAccumulator, LossOutput } from './accumulate';
 import { AdamW } from './adamw';
 import { checkpointsDir, disposeCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { clipByGlobalNorm } from './clip_grad';
@@ -45,6 +45,18 @@ export interface TrainTask<B> {
   restoreExtraState?(state: unknown): void;
   /** Evaluation every `every` steps and at the last step; results go to metrics.jsonl as `eval`. */
   evalHook?: { every: number; run(step: number): Promise<Record<string, number>> };
+  /**
+   * Data-parallel hook: when present, the trainer awaits it for step `step`'s mean gradients
+   * instead of running nextBatch/loss/accumulation itself (lib/parallel's workers). `rng` is the
+   * run's loss stream; the hook draws the step's randomness from it (and advances it), so resume
+   * stays exact. The trainer owns and disposes the returned tensors.
+   */
+  gradients?(step: number, rng: Rng): Promise<TaskGradients>;
+}
+
+/** What a `gradients` hook returns: the step's mean gradients and loss values, and its sample count. */
+export interface TaskGradients extends AccumulatedStep {
+  samples: number;
 }
 
 export interface TrainResult {
@@ -111,16 +123,24 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
     while (step < o.steps) {
       const s = step + 1;
       const lr = lrAt(s - 1, schedule);
-      for (let i = 0; i < o.accumulate; i++) {
-        const batch = task.nextBatch(s, rngs.data, i);
-        try {
-          samples += batchSizeOf(task, batch);
-          acc.add(() => task.loss(batch, s, rngs.loss));
-        } finally {
-          task.disposeBatch?.(batch);
+      let stepGrads: AccumulatedStep;
+      if (task.gradients) {
+        const g = await task.gradients(s, rngs.loss);
+        samples += g.samples;
+        stepGrads = g;
+      } else {
+        for (let i = 0; i < o.accumulate; i++) {
+          const batch = task.nextBatch(s, rngs.data, i);
+          try {
+            samples += batchSizeOf(task, batch);
+            acc.add(() => task.loss(batch, s, rngs.loss));
+          } finally {
+            task.disposeBatch?.(batch);
+          }
         }
+        stepGrads = acc.finish();
       }
-      const { grads, total, terms } = acc.finish();
+      const { grads, total, terms } = stepGrads;
       const clipped = clipByGlobalNorm(Object.fromEntries(grads), o.clipNorm);
       try {
         optimizer.apply(new Map(Object.entries(clipped.grads)), lr);

@@ -30,6 +30,7 @@ export class ToyTask implements TrainTask<ToyBatch> {
   cursor = 0;
   order: number[] = [];
   evalHook?: TrainTask<ToyBatch>['evalHook'];
+  gradients?: TrainTask<ToyBatch>['gradients'];
   constructor(private readonly o: ToyOptions = {}) {
     const dim = o.dim ?? 4;
     const rng = new Rng(o.seed ?? 1);

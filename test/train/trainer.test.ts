@@ -8,6 +8,8 @@ import { readMetrics } from '../../lib/train/metrics';
 import { NonFiniteLossError } from '../../lib/train/monitor';
 import { train } from '../../lib/train/trainer';
 import { expectNoLeak, maxRelError } from '../helpers';
+import { Rng } from '../../lib/random';
+import { GradAccumulator } from '../../lib/train/accumulate';
 import { ToyTask } from './toy';
 
 const base = { lr: 0.05, warmupSteps: 2, minLrRatio: 0.1, weightDecay: 0.01, clipNorm: 1, quiet: true };
@@ -68,6 +70,32 @@ describe('train/trainer', () => {
     await train(other, { ...base, steps: 3, logEvery: 1 });
     expect(maxRelError(other.params()['lin.w'], one['lin.w'])).to.be.greaterThan(1e-4);
     other.dispose();
+  });
+
+  it('a gradients hook replaces the local loop (same params as the loop computing the same gradients)', async () => {
+    const local = new ToyTask({ noise: 0 });
+    const localRun = await train(local, { ...base, steps: 3, logEvery: 1 });
+    const hooked = new ToyTask({ noise: 0 });
+    const data = new Rng(base.seed ?? 0).fork('data'); // the trainer's data stream, replayed by the hook
+    const acc = new GradAccumulator(hooked.store);
+    let calls = 0;
+    hooked.gradients = async (step: number, rng: Rng) => {
+      calls++;
+      const batch = hooked.nextBatch(step, data);
+      try {
+        acc.add(() => hooked.loss(batch, step, rng));
+      } finally {
+        hooked.disposeBatch(batch);
+      }
+      return { ...acc.finish(), samples: 8 };
+    };
+    const hookedRun = await train(hooked, { ...base, steps: 3, logEvery: 1 });
+    expect(calls).to.equal(3);
+    expect(hookedRun.history.map((h) => h.loss)).to.deep.equal(localRun.history.map((h) => h.loss));
+    expect(maxRelError(hooked.params()['lin.w'], local.params()['lin.w'])).to.be.lessThan(1e-6);
+    acc.dispose();
+    local.dispose();
+    hooked.dispose();
   });
 
   it('a run of 20 steps equals 10 steps resumed for 10 more (RNGs, optimizer, cursor restored)', async () => {

@@ -1,0 +1,57 @@
+/**
+ * A ShardTask that builds the same experiment as the coordinator from its config, so
+ * `runTraining(config, { workers })` can train any preset data-parallel: each worker runs
+ * setupExperiment with the coordinator's tokenizer, prepares the objectives the same way, and for
+ * step s reads the same global batch (batchForStep) and keeps shard k's rows (sliceBatch).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SubwordTokenizer } from '../data';
+import type { TokenizerJSON } from '../data';
+import type { ExperimentConfig } from '../experiment/config';
+import { batchForStep, disposeTrainBatch, setupExperiment, toTrainBatch } from '../experiment/setup';
+import { prepareObjectives } from '../experiment/train_run';
+import { ShardTask, sliceBatch } from './shard';
+
+export interface ExperimentTaskArgs {
+  config: ExperimentConfig;
+  /** The coordinator's tokenizer (`SubwordTokenizer.toJSON()`), so vocabularies and ids agree. */
+  tokenizer: TokenizerJSON;
+}
+
+type StepBatch = ReturnType<typeof toTrainBatch>;
+
+export async function experimentShardTask({ config, tokenizer }: ExperimentTaskArgs): Promise<ShardTask> {
+  const exp = await setupExperiment(config, SubwordTokenizer.fromJSON(tokenizer));
+  const { model, objectives, batcher } = exp;
+  try {
+    await prepareObjectives(exp);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  let cached: { step: number; batch: StepBatch } | null = null;
+  /** Step s's global batch, kept past the caller's tidy so every shard of the step reuses it. */
+  const batchOf = (step: number): StepBatch => {
+    if (cached === null || cached.step !== step) {
+      if (cached) disposeTrainBatch(cached.batch);
+      const batch = toTrainBatch(batchForStep(batcher, step));
+      for (const v of Object.values(batch.source)) if (v instanceof tf.Tensor) tf.keep(v);
+      cached = { step, batch };
+    }
+    return cached.batch;
+  };
+  return {
+    store: model.store,
+    loss: (step, shard, numShards, rng) => {
+      const batch = sliceBatch(batchOf(step), shard, numShards);
+      return objectives.loss({ model, batch, rng, ctx: { training: true, rng } });
+    },
+    dispose: () => {
+      if (cached) disposeTrainBatch(cached.batch);
+      model.dispose();
+    },
+  };
+}
+
+/** Where workers find `experimentShardTask` (this module, without extension). */
+export const EXPERIMENT_TASK_MODULE = __filename.replace(/\.(ts|js)$/, '');
