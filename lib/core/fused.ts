@@ -23,7 +23,8 @@ function expNonPositive(z: tf.Tensor): tf.Tensor {
  * Exact GELU x·Φ(x) to float32 precision, via erfc(|x|/√2) = q from A&S 7.1.26:
  * x·Φ(x) = ½(x + |x|·(1 − q)); dGELU/dx = Φ(x) + x·φ(x) with φ(x) = e^{−x²/2}/√(2π).
  */
-const geluFused = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+const geluFused = tf.customGrad((...args) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const ax = tf.abs(x);
   const t = tf.reciprocal(tf.add(tf.mul(ax, P / Math.SQRT2), 1));
   let poly = tf.mul(t, A[4]);
@@ -62,7 +63,8 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
     return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
   }
   const D = x.shape[axis];
-  const fused = tf.customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fused = tf.customGrad((...args) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const xc = tf.sub(xi, tf.mean(xi, axis, true));
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(xc), axis, true), eps));
     const xhat = tf.mul(xc, r);
