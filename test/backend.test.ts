@@ -64,6 +64,22 @@ describe('backend', () => {
       }
     });
 
+    it('GatherV2 equals cpu on any axis and dtype, and names an out-of-range index', async () => {
+      const values = Array.from({ length: 4 * 5 * 3 }, (_, i) => Math.cos(i) * 10);
+      const ids = [[4, 0], [2, 4], [1, 1]];
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor3d(values, [4, 5, 3]);
+          const i = tf.tensor2d(ids, [3, 2], 'int32');
+          const flat = tf.tensor1d([3, 0, 3], 'int32');
+          return [tf.gather(x, flat), tf.gather(x, i, 1), tf.gather(x.toInt(), i, 2 - 1), tf.gather(x, tf.tensor1d([2, 0, 2], 'int32'), 2)].map((t) => ({ shape: t.shape, dtype: t.dtype, v: Array.from(t.dataSync()) }));
+        });
+      const wasm = await expectNoLeak(run);
+      expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([0, 3], 'int32')))).to.throw(/index value 3 is not in \[0, 2\]/);
+      await useBackend('cpu');
+      expect(wasm).to.deep.equal(run());
+    });
+
     it('gather has a gradient on wasm equal to cpu, duplicates summed', async () => {
       const tableValues = Array.from({ length: 40 }, (_, i) => Math.sin(i));
       const ids = [1, 3, 1, 1, 9, 0];
