@@ -76,7 +76,7 @@ describe('train/trainer', () => {
     const local = new ToyTask({ noise: 0 });
     const localRun = await train(local, { ...base, steps: 3, logEvery: 1 });
     const hooked = new ToyTask({ noise: 0 });
-    const data = new Rng(base.seed ?? 0).fork('data'); // the trainer's data stream, replayed by the hook
+    const data = new Rng(0).fork('data'); // the trainer's data stream (default seed 0), replayed by the hook
     const acc = new GradAccumulator(hooked.store);
     let calls = 0;
     hooked.gradients = async (step: number, rng: Rng) => {
