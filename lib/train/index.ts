@@ -19,4 +19,4 @@ export { Progress } from './progress';
 export { trainOptionsSchema } from './options';
 export type { TrainConfig, ResolvedTrainConfig, RunOptions } from './options';
 export { train } from './trainer';
-export type { TrainTask, TrainResult } from './trainer';
+export type { TrainTask, TrainResult, TaskGradients } from './trainer';
