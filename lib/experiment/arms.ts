@@ -19,7 +19,15 @@ const pixelDecoder = { width: 64, depth: 1, heads: 4 };
 
 export const ARMS: Arm[] = [
   { name: 'clip', objectives: [{ name: 'clip' }], modules: {}, about: 'contrastive (InfoNCE)' },
-  { name: 'siglip', objectives: [{ name: 'siglip' }], modules: { logitBias: true, initLogitScale: 10, initLogitBias: -10 }, about: 'contrastive (sigmoid)' },
+  {
+    name: 'siglip',
+    objectives: [{ name: 'siglip' }],
+    // SigLIP's reference init (t = 10, b = −10) is made for batches of thousands: at batch 32 it
+    // collapses here to constant similarities within ~12 steps (loss 4.45 = log 32 + 31·log(32/31)).
+    // Starting at the prior, b = −log(B − 1) with t = 1, it learns (measured; see the issue notes).
+    modules: { logitBias: true, initLogitScale: 1, initLogitBias: -Math.log(31) },
+    about: 'contrastive (sigmoid), small-batch init t = 1, b = −log 31',
+  },
   { name: 'flip', objectives: [{ name: 'flip', dropRatio: 0.5 }], modules: {}, about: 'CLIP with 50 % patch dropout' },
   { name: 'mae', objectives: [{ name: 'mae', maskRatio: 0.75, normPix: true }], modules: { pixelDecoder }, about: 'image-only masked pixels (then a linear probe)' },
   {
