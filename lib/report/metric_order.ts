@@ -21,7 +21,8 @@ const LEAF_ORDER = [
 /** Leaves shown in the compact (key) table; the full table shows everything. */
 const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
   retrieval: (l) => /_r5$/.test(l),
-  zeroshot: (l) => l === 'top1',
+  // top-1 alone rewards predicting the majority class (People & Body is 59 % of emoji): show balanced too
+  zeroshot: (l) => l === 'top1' || l === 'balanced_acc',
   probe: (l) => l === 'acc',
   compositional: () => true,
   recon: (l) => l === 'psnr' || l.endsWith('_acc'),
