@@ -10,7 +10,7 @@ import type { TokenizerJSON } from '../data';
 import type { ExperimentConfig } from '../experiment/config';
 import { batchForStep, disposeTrainBatch, setupExperiment, toTrainBatch } from '../experiment/setup';
 import { prepareObjectives } from '../experiment/train_run';
-import { ShardTask, sliceBatch } from './shard';
+import { ShardTask, shardTaskOver } from './shard';
 
 export interface ExperimentTaskArgs {
   config: ExperimentConfig;
@@ -29,28 +29,12 @@ export async function experimentShardTask({ config, tokenizer }: ExperimentTaskA
     model.dispose();
     throw e;
   }
-  let cached: { step: number; batch: StepBatch } | null = null;
-  /** Step s's global batch, kept past the caller's tidy so every shard of the step reuses it. */
-  const batchOf = (step: number): StepBatch => {
-    if (cached === null || cached.step !== step) {
-      if (cached) disposeTrainBatch(cached.batch);
-      const batch = toTrainBatch(batchForStep(batcher, step));
-      for (const v of Object.values(batch.source)) if (v instanceof tf.Tensor) tf.keep(v);
-      cached = { step, batch };
-    }
-    return cached.batch;
+  const batchFor = (step: number): StepBatch => {
+    const batch = toTrainBatch(batchForStep(batcher, step));
+    if (batch.source.labels) tf.keep(batch.source.labels);
+    return batch;
   };
-  return {
-    store: model.store,
-    loss: (step, shard, numShards, rng) => {
-      const batch = sliceBatch(batchOf(step), shard, numShards);
-      return objectives.loss({ model, batch, rng, ctx: { training: true, rng } });
-    },
-    dispose: () => {
-      if (cached) disposeTrainBatch(cached.batch);
-      model.dispose();
-    },
-  };
+  return shardTaskOver(model, objectives, batchFor, disposeTrainBatch);
 }
 
 /** Where workers find `experimentShardTask` (this module, without extension). */

@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
-import type { TrainBatch } from '../objectives';
+import type { VisionLanguageModel } from '../models';
+import type { ObjectiveMix, TrainBatch } from '../objectives';
 import { Rng } from '../random';
 import type { LossOutput } from '../train/accumulate';
 
@@ -125,4 +126,38 @@ export function loadWeights(store: ParamStore, layout: ParamLayout, flat: Float3
 /** Copy trainable weights from the store into the flat buffer (layout order). */
 export function saveWeights(store: ParamStore, layout: ParamLayout, flat: Float32Array): void {
   store.trainable().forEach((p, i) => flat.set(p.variable.dataSync() as Float32Array, layout.offsets[i]));
+}
+
+/**
+ * A ShardTask over a model and objective mix whose step-s global batch comes from `batchFor(s)`:
+ * the batch is built once per step and kept past the caller's tidy so every shard of the step
+ * reuses it; shard k of `numShards` is its k-th slice of rows.
+ */
+export function shardTaskOver<B extends TrainBatch>(
+  model: VisionLanguageModel,
+  mix: ObjectiveMix,
+  batchFor: (step: number) => B,
+  disposeBatch: (batch: B) => void,
+): ShardTask {
+  let cached: { step: number; batch: B } | null = null;
+  const batchOf = (step: number): B => {
+    if (cached === null || cached.step !== step) {
+      if (cached) disposeBatch(cached.batch);
+      const batch = batchFor(step);
+      for (const t of [batch.images, batch.tokens, batch.attention]) tf.keep(t);
+      cached = { step, batch };
+    }
+    return cached.batch;
+  };
+  return {
+    store: model.store,
+    loss: (step, shard, numShards, rng) => {
+      const batch = sliceBatch(batchOf(step), shard, numShards);
+      return mix.loss({ model, batch, rng, ctx: { training: true, rng } });
+    },
+    dispose: () => {
+      if (cached) disposeBatch(cached.batch);
+      model.dispose();
+    },
+  };
 }
