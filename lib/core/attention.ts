@@ -24,6 +24,8 @@ export interface AttentionInputs {
   keyMask?: tf.Tensor2D;
   /** Position t attends to keys 0..t only (self-attention on text). */
   causal?: boolean;
+  /** The additive logit bias from `attentionBias`, when the caller computed it once for many layers. */
+  bias?: tf.Tensor | null;
 }
 
 /** Large negative logit for disallowed keys (finite, so a fully masked row stays NaN-free). */
@@ -73,25 +75,17 @@ export class MultiHeadAttention {
     const kh = k.reshape([B, S, H, dh]).transpose([0, 2, 3, 1]);
     const vh = v.reshape([B, S, H, dh]).transpose([0, 2, 1, 3]);
     let scores = tf.matMul(qh, kh); // [B, H, T, S]
-    const bias = attentionBias(B, T, S, inputs);
+    const bias = inputs.bias !== undefined ? inputs.bias : attentionBias(B, T, S, inputs);
     if (bias) scores = scores.add(bias);
     const weights = dropout(tf.softmax(scores, -1), this.cfg.attnDropout ?? 0, ctx);
     // [B, H, T, dh] -> [B, T, H, dh] -> [B, T, D]
     const merged = tf.matMul(weights, vh).transpose([0, 2, 1, 3]).reshape([B, T, D]);
     return this.out.apply(merged) as tf.Tensor3D;
   }
-
-  /** Forward FLOPs of one call (matmuls only). */
-  flops(B: number, T: number, S: number): number {
-    const D = this.cfg.dim;
-    const Dc = this.cfg.contextDim ?? D;
-    const proj = this.qkv ? 2 * B * T * D * 3 * D : 2 * B * T * D * D + 2 * B * S * Dc * 2 * D;
-    return proj + 2 * 2 * B * T * S * D + 2 * B * T * D * D;
-  }
 }
 
 /** Additive logit bias [B|1, 1, T|1, S] from the key mask and the causal mask, or null. */
-function attentionBias(B: number, T: number, S: number, inputs: AttentionInputs): tf.Tensor | null {
+export function attentionBias(B: number, T: number, S: number, inputs: AttentionInputs): tf.Tensor | null {
   let bias: tf.Tensor | null = null;
   if (inputs.keyMask) {
     const m = inputs.keyMask;

@@ -1,6 +1,6 @@
 /** Pre-LayerNorm transformer block: self-attention (+ optional cross-attention) + GELU MLP. */
 import * as tf from '@tensorflow/tfjs';
-import { AttentionInputs, MultiHeadAttention } from './attention';
+import { MultiHeadAttention, attentionBias } from './attention';
 import { dropout, ForwardContext, LayerNorm, Mlp } from './layers';
 import { ParamStore } from './params';
 
@@ -25,6 +25,17 @@ export interface BlockInputs {
   /** Cross-attention source [B, S, Dc] and its mask [B, S]. */
   context?: tf.Tensor3D;
   contextMask?: tf.Tensor2D;
+  /** Logit biases from `withBiases`: the encoder computes them once for all of its blocks. */
+  biases?: { self: tf.Tensor | null; cross: tf.Tensor | null };
+}
+
+/** `inputs` with the self- and cross-attention biases of queries x [B, T, D] computed. */
+export function withBiases(x: tf.Tensor3D, inputs: BlockInputs): BlockInputs {
+  if (inputs.biases) return inputs;
+  const [B, T] = x.shape;
+  const self = attentionBias(B, T, T, { keyMask: inputs.keyMask, causal: inputs.causal });
+  const cross = inputs.context ? attentionBias(B, T, inputs.context.shape[1], { keyMask: inputs.contextMask }) : null;
+  return { ...inputs, biases: { self, cross } };
 }
 
 export class TransformerBlock {
@@ -59,22 +70,13 @@ export class TransformerBlock {
   /** x [B, T, D] -> [B, T, D] */
   apply(x: tf.Tensor3D, inputs: BlockInputs, ctx: ForwardContext): tf.Tensor3D {
     const p = this.cfg.dropout ?? 0;
-    const self: AttentionInputs = { keyMask: inputs.keyMask, causal: inputs.causal };
-    let h = x.add(dropout(this.attn.apply(this.ln1.apply(x) as tf.Tensor3D, self, ctx), p, ctx)) as tf.Tensor3D;
+    const { biases, context } = withBiases(x, inputs);
+    let h = x.add(dropout(this.attn.apply(this.ln1.apply(x) as tf.Tensor3D, { bias: biases!.self }, ctx), p, ctx)) as tf.Tensor3D;
     if (this.crossAttn && this.lnCross) {
-      if (!inputs.context) throw new Error(`${this.name}: a cross-attention block needs inputs.context`);
-      const cross: AttentionInputs = { context: inputs.context, keyMask: inputs.contextMask };
+      if (!context) throw new Error(`${this.name}: a cross-attention block needs inputs.context`);
+      const cross = { context, bias: biases!.cross };
       h = h.add(dropout(this.crossAttn.apply(this.lnCross.apply(h) as tf.Tensor3D, cross, ctx), p, ctx)) as tf.Tensor3D;
     }
     return h.add(dropout(this.mlp.apply(this.ln2.apply(h), ctx), p, ctx)) as tf.Tensor3D;
-  }
-
-  /** Forward matmul FLOPs for batch B, length T (and context length S). */
-  flops(B: number, T: number, S = 0): number {
-    const D = this.cfg.dim;
-    const hidden = Math.round((this.cfg.mlpRatio ?? 4) * D);
-    let f = this.attn.flops(B, T, T) + 2 * 2 * B * T * D * hidden;
-    if (this.crossAttn) f += this.crossAttn.flops(B, T, S);
-    return f;
   }
 }

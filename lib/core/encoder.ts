@@ -1,6 +1,6 @@
 /** The one transformer encoder: a stack of pre-LN blocks and a final LayerNorm. */
 import * as tf from '@tensorflow/tfjs';
-import { BlockConfig, BlockInputs, TransformerBlock } from './block';
+import { BlockConfig, BlockInputs, TransformerBlock, withBiases } from './block';
 import { ForwardContext, LayerNorm } from './layers';
 import { ParamStore } from './params';
 
@@ -28,16 +28,13 @@ export class TransformerEncoder {
   /** x [B, T, D] -> last [B, T, D] (and every layer's [B, T, D] with `allHidden`). */
   apply(x: tf.Tensor3D, inputs: BlockInputs, ctx: ForwardContext, allHidden = false): EncoderOutput {
     const hidden: tf.Tensor3D[] = [];
+    const shared = withBiases(x, inputs); // masks -> logit biases once, not once per block
     let h = x;
     for (const block of this.blocks) {
-      h = block.apply(h, inputs, ctx);
+      h = block.apply(h, shared, ctx);
       if (allHidden) hidden.push(h);
     }
     const last = this.norm.apply(h) as tf.Tensor3D;
     return allHidden ? { last, hidden } : { last };
-  }
-
-  flops(B: number, T: number, S = 0): number {
-    return this.blocks.reduce((f, b) => f + b.flops(B, T, S), 0);
   }
 }

@@ -49,10 +49,6 @@ export class Linear {
       return (this.b ? y.add(this.b) : y) as tf.Tensor2D;
     });
   }
-
-  flops(rows: number): number {
-    return 2 * rows * this.inDim * this.outDim;
-  }
 }
 
 export class LayerNorm {
