@@ -39,10 +39,11 @@ function softmaxParts(x: tf.Tensor2D, axis: number): { e: tf.Tensor2D; s: tf.Ten
  * dCE/dlogits of one direction, softmax − I, with the diagonal written −Σ_{j≠i} pᵢⱼ instead of
  * pᵢᵢ − 1: at large scales pᵢᵢ rounds to 1 in float32 and the gradients of well-separated pairs
  * (true value ~1e-6) would be pure rounding noise; this way they keep their relative precision.
+ * `eye` is I [B, B] and `offEye` is 1 − I, built once per loss call.
  */
-function softmaxMinusEye(e: tf.Tensor2D, s: tf.Tensor, axis: number): tf.Tensor2D {
-  const offDiag = tf.mul(tf.div(e, s), tf.sub(1, tf.eye(e.shape[0]))); // [B, B], zero diagonal
-  return tf.sub(offDiag, tf.mul(tf.eye(e.shape[0]), tf.sum(offDiag, axis, true))) as tf.Tensor2D;
+function softmaxMinusEye(e: tf.Tensor2D, s: tf.Tensor, axis: number, eye: tf.Tensor2D, offEye: tf.Tensor2D): tf.Tensor2D {
+  const offDiag = tf.mul(tf.div(e, s), offEye); // [B, B], zero diagonal
+  return tf.sub(offDiag, tf.mul(eye, tf.sum(offDiag, axis, true))) as tf.Tensor2D;
 }
 
 /**
@@ -57,16 +58,18 @@ function diagonalCrossEntropy(logits: tf.Tensor2D, weights: number[]): tf.Scalar
     const [L, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const rows = softmaxParts(L, 1); // image→text: row i of L
     const cols = softmaxParts(L, 0); // text→image: column i of L
-    const diag = tf.sum(tf.mul(L, tf.eye(B)), 1); // [B] matched-pair logits
+    const eye = tf.eye(B) as tf.Tensor2D; // [B, B], made once: the backward reuses it
+    const diag = tf.sum(tf.mul(L, eye), 1); // [B] matched-pair logits
     const perPair = tf.sub(tf.add(rows.lse, cols.lse), tf.mul(diag, 2)); // [B]
     const w = tf.tensor1d(weights);
-    save([rows.e, rows.s, cols.e, cols.s, w]);
+    save([rows.e, rows.s, cols.e, cols.s, w, eye]);
     return {
       value: tf.div(tf.sum(tf.mul(perPair, w)), 2 * total),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [er, sr, ec, sc, wSaved] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor2D, tf.Tensor, tf.Tensor1D];
-        const byRow = tf.mul(softmaxMinusEye(er, sr, 1), tf.reshape(wSaved, [B, 1]));
-        const byCol = tf.mul(softmaxMinusEye(ec, sc, 0), tf.reshape(wSaved, [1, B]));
+        const [er, sr, ec, sc, wSaved, eyeSaved] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor2D, tf.Tensor, tf.Tensor1D, tf.Tensor2D];
+        const offEye = tf.sub(1, eyeSaved) as tf.Tensor2D;
+        const byRow = tf.mul(softmaxMinusEye(er, sr, 1, eyeSaved, offEye), tf.reshape(wSaved, [B, 1]));
+        const byCol = tf.mul(softmaxMinusEye(ec, sc, 0, eyeSaved, offEye), tf.reshape(wSaved, [1, B]));
         return tf.mul(tf.add(byRow, byCol), tf.div(dy, 2 * total));
       },
     };
