@@ -57,6 +57,8 @@ export function disposeBatch(batch: Batch): void {
 export class Batcher {
   private readonly o: BatcherOptions;
   private readonly root: Rng;
+  /** The last epoch's order: `batch(epoch, b)` runs once per step and the permutation is O(dataset). */
+  private order?: { epoch: number; indices: number[] };
 
   constructor(options: BatcherOptions) {
     const { batchSize, maxLen, dataset } = options;
@@ -75,14 +77,22 @@ export class Batcher {
 
   /** Dataset indices in the order epoch `epoch` visits them. */
   epochOrder(epoch: number): number[] {
-    const n = this.o.dataset.size;
-    return this.o.shuffle === false ? Array.from({ length: n }, (_, i) => i) : this.root.fork(`order:${epoch}`).permutation(n);
+    return [...this.cachedOrder(epoch)];
+  }
+
+  private cachedOrder(epoch: number): number[] {
+    if (this.order?.epoch !== epoch) {
+      const n = this.o.dataset.size;
+      const indices = this.o.shuffle === false ? Array.from({ length: n }, (_, i) => i) : this.root.fork(`order:${epoch}`).permutation(n);
+      this.order = { epoch, indices };
+    }
+    return this.order.indices;
   }
 
   /** Batch `b` of epoch `epoch` (the caller disposes it: `disposeBatch`). */
   batch(epoch: number, b: number): Batch {
     if (!Number.isInteger(b) || b < 0 || b >= this.numBatches) throw new Error(`Batcher.batch: batch ${b} out of range [0, ${this.numBatches})`);
-    const indices = this.epochOrder(epoch).slice(b * this.o.batchSize, (b + 1) * this.o.batchSize);
+    const indices = this.cachedOrder(epoch).slice(b * this.o.batchSize, (b + 1) * this.o.batchSize);
     return this.assemble(epoch, indices);
   }
 
