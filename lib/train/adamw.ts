@@ -60,21 +60,24 @@ export class AdamW {
     const bc1 = 1 - b1 ** t;
     const bc2 = 1 - b2 ** t;
     tf.tidy(() => {
+      // The step's constants as scalars once, not re-created for every param (~10 per param).
+      const c = (x: number) => tf.scalar(x);
+      const [b1s, b1c, b2s, b2c, bc1s, bc2s, eps, lrs] = [b1, 1 - b1, b2, 1 - b2, bc1, bc2, this.eps, lr].map(c);
+      const keep = this.weightDecay === 0 ? null : c(1 - lr * this.weightDecay);
       for (const [name, g] of grads) {
         const p = this.store.variable(name);
         if (g.shape.join(',') !== p.shape.join(',')) {
           throw new Error(`AdamW: gradient of ${name} has shape [${g.shape}] but the param is [${p.shape}]`);
         }
-        const { m, v, decay: decays } = this.slot(name);
-        const decay = decays ? this.weightDecay : 0;
-        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
-        const denom = tf.add(tf.sqrt(tf.div(vNew, bc2)), this.eps);
-        const stepDir = tf.div(tf.div(mNew, bc1), denom);
-        const decayed = decay === 0 ? p : tf.mul(p, 1 - lr * decay);
+        const { m, v, decay } = this.slot(name);
+        const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
+        const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
+        const denom = tf.add(tf.sqrt(tf.div(vNew, bc2s)), eps);
+        const stepDir = tf.div(tf.div(mNew, bc1s), denom);
+        const decayed = decay && keep ? tf.mul(p, keep) : p;
         m.assign(mNew);
         v.assign(vNew);
-        p.assign(tf.sub(decayed, tf.mul(stepDir, lr)));
+        p.assign(tf.sub(decayed, tf.mul(stepDir, lrs)));
       }
     });
     this.step = t;
