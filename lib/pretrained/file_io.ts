@@ -26,14 +26,18 @@ function entryBytes(entry: tf.io.WeightsManifestEntry): number | null {
   return entry.shape.reduce((a, b) => a * b, 1) * per;
 }
 
-function readJson(file: string): tf.io.ModelJSON {
-  if (!fs.existsSync(file)) throw new Error(`model file not found: ${file}`);
-  let parsed: unknown;
+/** Parsed JSON of `file`; errors say `<kind> file not found: <file>` or `malformed <kind> file <file>: ...`. */
+export function readJsonFile(file: string, kind: string): unknown {
+  if (!fs.existsSync(file)) throw new Error(`${kind} file not found: ${file}`);
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`malformed model file ${file}: ${(e as Error).message}`);
+    throw new Error(`malformed ${kind} file ${file}: ${(e as Error).message}`);
   }
+}
+
+function readJson(file: string): tf.io.ModelJSON {
+  const parsed = readJsonFile(file, 'model');
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`malformed model file ${file}: expected a JSON object`);
   }
