@@ -1,7 +1,7 @@
 /** Contrastive objectives: CLIP, SigLIP, FLIP (CLIP with image patch dropout). */
 import * as tf from '@tensorflow/tfjs';
 import { clipLoss, siglipLoss } from '../losses';
-import { randomPatchMaskArrays } from '../masking';
+import { randomPatchMask } from '../masking';
 import { ImageEncodeOptions, VisionLanguageModel } from '../models';
 import { Objective, StepInputs } from './types';
 
@@ -16,17 +16,6 @@ export function pairEmbeddings({ model, batch, ctx }: StepInputs, imageOpts: Ima
 /** CLIP loss of given embeddings with the model's learned temperature. */
 export function clipTerm(model: VisionLanguageModel, imageEmb: tf.Tensor2D, textEmb: tf.Tensor2D, rowMask?: number[]): tf.Scalar {
   return clipLoss({ imageEmb, textEmb, logitScale: model.logit.scale(), rowMask });
-}
-
-/** int32 [B, K] of randomly kept patches (FLIP / MAE), with the matching restore order. */
-export function keepPatches(B: number, N: number, ratio: number, inputs: StepInputs): { keep: tf.Tensor2D; restore: tf.Tensor2D; mask: tf.Tensor2D } {
-  const a = randomPatchMaskArrays(B, N, ratio, inputs.rng);
-  const K = a.keepIndices[0].length;
-  return {
-    keep: tf.tensor2d(a.keepIndices.flat(), [B, K], 'int32'),
-    restore: tf.tensor2d(a.restoreIndices.flat(), [B, N], 'int32'),
-    mask: tf.tensor2d(a.mask.flat(), [B, N], 'float32'),
-  };
 }
 
 export function clipObjective(): Objective {
@@ -60,8 +49,8 @@ export function flipObjective(opts: { dropRatio?: number } = {}): Objective {
     needs: [],
     terms: (inputs) => {
       const B = inputs.batch.images.shape[0];
-      const { keep } = keepPatches(B, inputs.model.numPatches, ratio, inputs);
-      const { imageEmb, textEmb } = pairEmbeddings(inputs, { keep });
+      const { keepIndices } = randomPatchMask(B, inputs.model.numPatches, ratio, inputs.rng);
+      const { imageEmb, textEmb } = pairEmbeddings(inputs, { keep: keepIndices });
       return { contrastive: clipTerm(inputs.model, imageEmb, textEmb) };
     },
   };

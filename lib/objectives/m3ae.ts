@@ -1,7 +1,7 @@
 /** M3AE: one transformer over [patches; tokens], both masked; pixel MSE + 0.1 · token CE, no contrastive. */
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss, maskedTokenLoss } from '../losses';
-import { keepPatches } from './contrastive';
+import { randomPatchMask } from '../masking';
 import { pixelPrediction } from './mim';
 import { maskTokens } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
@@ -15,7 +15,7 @@ export interface M3aeOptions {
 /** Both modalities masked, one joint encoder, both reconstructed. */
 function m3aeForward(inputs: StepInputs, opts: M3aeOptions): Required<Reconstruction> {
   const { model, batch, ctx } = inputs;
-  const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs);
+  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
   const text = maskTokens(inputs, { rate: opts.textMaskRate ?? 0.5 });
   const joint = model.encodeJoint(batch.images, keep, text.ids, batch.attention, ctx);
   return {

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss, maskedTokenLoss } from '../losses';
 import { ImageEncoding, TextEncoding } from '../models';
-import { clipTerm, keepPatches } from './contrastive';
+import { randomPatchMask } from '../masking';
+import { clipTerm } from './contrastive';
 import { hardItmTerm } from './itm';
 import { fromNormPix, pixelPrediction } from './mim';
 import { TextMaskOptions, maskTokens } from './text';
@@ -21,7 +22,7 @@ export interface MaskVlmOptions {
 /** Each masked modality reconstructed through its cross-modality encoder reading the other, unmasked one. */
 function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEncoding, opts: MaskVlmOptions): Required<Reconstruction> {
   const { model, batch, ctx } = inputs;
-  const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs);
+  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
   const visible = model.encodeImage(batch.images, { keep }, ctx).hidden;
   const imageGivenText = model.cross!.image(visible, text.hidden, batch.attention, ctx);
   const masked = maskTokens(inputs, opts.text);

@@ -2,11 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { patchify } from '../core';
 import { maeLoss, maskedTokenLoss } from '../losses';
-import { blockMaskArrays } from '../masking';
+import { blockMaskBatch, randomPatchMask } from '../masking';
 import { VisionLanguageModel } from '../models';
 import { Rng } from '../random';
 import { kmeans, patchCodes } from './codebook';
-import { keepPatches } from './contrastive';
 import { Objective, StepInputs } from './types';
 
 const IGNORE = -100;
@@ -40,7 +39,7 @@ export function fromNormPix(pred: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor3D
 /** MAE's forward on a batch: random mask, encoder on visible patches, decoder on all. */
 function maeForward(inputs: StepInputs, ratio: number): { pred: tf.Tensor3D; target: tf.Tensor3D; mask: tf.Tensor2D } {
   const { model, batch } = inputs;
-  const { keep, restore, mask } = keepPatches(batch.images.shape[0], model.numPatches, ratio, inputs);
+  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, ratio, inputs.rng);
   const visible = model.encodeImage(batch.images, { keep }, inputs.ctx).hidden;
   return { ...pixelPrediction(model, visible, restore, batch.images, inputs), mask };
 }
@@ -71,8 +70,7 @@ export function blockMasks(model: VisionLanguageModel, B: number, rng: Rng, sett
   const numMasked = Math.max(1, Math.round(N * (settings.maskRatio ?? 75 / 196)));
   // FLAVA's minimum block of 16 patches is 16/196 of the grid; keep that fraction on small grids.
   const minBlock = Math.max(1, Math.round((16 / 196) * N));
-  const rows = blockMaskArrays(B, { height: grid, width: grid, numMasked, minBlock, seed: rng });
-  return tf.tensor2d(rows.flat(), [B, N], 'float32');
+  return blockMaskBatch(B, { height: grid, width: grid, numMasked, minBlock, seed: rng });
 }
 
 /** Labels int32 [B, N]: the codebook id where masked, −100 elsewhere. */
