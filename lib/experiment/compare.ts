@@ -16,7 +16,7 @@ import { Rng } from '../random';
 import { packageVersion } from '../version';
 import { Arm, ARMS, ARM_REQUIREMENTS, armByName } from './arms';
 import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema } from './config';
-import { evaluateModel } from './evaluate';
+import { evaluateModel, subset } from './evaluate';
 import { batchForStep, toTrainBatch, disposeTrainBatch, Experiment } from './setup';
 import { runTraining } from './train_run';
 
@@ -84,8 +84,7 @@ export function armConfig(preset: ComparePreset, setting: DataSetting, arm: Arm,
 /** A seeded subset of `n` items (all when n is undefined or larger). */
 function limit(dataset: Dataset, n: number | undefined, seed: number): Dataset {
   if (n === undefined || n >= dataset.size) return dataset;
-  const idx = new Rng(seed).permutation(dataset.size).slice(0, n).sort((a, b) => a - b);
-  return { ...dataset, size: n, get: (i) => dataset.get(idx[i]), meta: (i) => dataset.meta(idx[i]) };
+  return subset(dataset, new Rng(seed).permutation(dataset.size).slice(0, n).sort((a, b) => a - b));
 }
 
 /** Analytic model FLOPs of one training step: forward matmuls × 3. */

@@ -138,9 +138,11 @@ async function reconstruction(o: EvaluateOptions, dataset: Dataset): Promise<Rec
 /** Run every evaluator that applies to each split; one flat record. */
 export async function evaluateModel(o: EvaluateOptions): Promise<Record<string, number>> {
   const metrics: Record<string, number> = {};
+  let firstFeatures: HostMatrix | null = null;
   for (const split of o.splits) {
     const { dataset } = split;
-    const { emb: imageEmb } = await embedImages(o.model, dataset);
+    const { emb: imageEmb, features } = await embedImages(o.model, dataset);
+    firstFeatures ??= features; // the probe's test features: the first split, embedded once
     const { captions, owner } = allCaptions(dataset);
     const textEmb = await embedCaptions(o.model, o.tokenizer, captions, o.maxLen);
     const firstCaption = owner.map((img, j) => (j === 0 || owner[j - 1] !== img ? j : -1)).filter((j) => j >= 0);
@@ -166,12 +168,12 @@ export async function evaluateModel(o: EvaluateOptions): Promise<Record<string, 
     add(await runEvaluators({ imageEmb, textEmb: pickRows(textEmb, firstCaption) }), (group) => group === 'diag');
     add(Object.fromEntries(Object.entries(await reconstruction(o, dataset)).map(([k, v]) => [`recon/${k}`, v])));
   }
-  if (o.probe && o.splits.length > 0) Object.assign(metrics, await probeMetrics(o));
+  if (o.probe && firstFeatures) Object.assign(metrics, await probeMetrics(o, firstFeatures));
   return metrics;
 }
 
 /** Linear probe on the image tower's pooled features: train/val from the training split, test = first eval split. */
-async function probeMetrics(o: EvaluateOptions): Promise<Record<string, number>> {
+async function probeMetrics(o: EvaluateOptions, testX: HostMatrix): Promise<Record<string, number>> {
   const test = o.splits[0].dataset;
   const trainLabels = labelsOf(o.probe!.train);
   const testLabels = labelsOf(test);
@@ -179,7 +181,6 @@ async function probeMetrics(o: EvaluateOptions): Promise<Record<string, number>>
   const rng = new Rng(o.seed ?? 0);
   const order = rng.permutation(o.probe!.train.size).slice(0, o.probe!.maxTrain ?? 1000);
   const { features: trainAll } = await embedImages(o.model, subset(o.probe!.train, order));
-  const { features: testX } = await embedImages(o.model, test);
   const nVal = Math.max(1, Math.floor(order.length / 5));
   const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const valRows = rows(0, nVal);
@@ -199,6 +200,6 @@ async function probeMetrics(o: EvaluateOptions): Promise<Record<string, number>>
 }
 
 /** A view of `dataset` restricted to `indices`. */
-function subset(dataset: Dataset, indices: number[]): Dataset {
+export function subset(dataset: Dataset, indices: number[]): Dataset {
   return { ...dataset, size: indices.length, get: (i) => dataset.get(indices[i]), meta: (i) => dataset.meta(indices[i]) };
 }

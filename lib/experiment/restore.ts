@@ -2,11 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SubwordTokenizer } from '../data';
-import { VisionLanguageModel, loadFrozenText } from '../models';
+import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
 import { disposeCheckpoint, latestCheckpoint, loadCheckpoint } from '../train';
 import { ExperimentConfig, ExperimentConfigSchema } from './config';
-import { textSpecOf } from './setup';
+import { buildModel } from './setup';
 import { TOKENIZER_FILE } from './train_run';
 import { validateConfig } from '../config';
 
@@ -35,11 +35,9 @@ export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> 
     const tokFile = path.join(dir, TOKENIZER_FILE);
     if (!fs.existsSync(tokFile)) throw new Error(`${tokFile} is missing (the checkpoint has no tokenizer)`);
     const tokenizer = SubwordTokenizer.fromJSON(JSON.parse(fs.readFileSync(tokFile, 'utf8')));
-    const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
+    const model = await buildModel(config, tokenizer);
     try {
       model.store.assign(ck.model);
-      const tower = config.model.textTower;
-      if (tower.kind === 'use') model.attachFrozenText(await loadFrozenText(tower.modelDir, tower.vocab));
     } catch (e) {
       model.dispose();
       throw new Error(`${dir}: ${(e as Error).message}`);

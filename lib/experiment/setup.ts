@@ -3,7 +3,7 @@
  * model (its vocabulary from the tokenizer), the objective mix (checked against the model), batches.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset, CLS_ID, MASK_ID, PAD_ID, SEP_ID, SPECIAL_TOKENS } from '../data';
+import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset } from '../data';
 import { TextSpec, VisionLanguageModel, loadFrozenText } from '../models';
 import { ObjectiveMix, TrainBatch } from '../objectives';
 import { ExperimentConfig } from './config';
@@ -17,15 +17,23 @@ export interface Experiment {
   batcher: Batcher;
 }
 
+/** The text facts a model needs, read off the tokenizer. */
 export function textSpecOf(tokenizer: SubwordTokenizer): TextSpec {
-  return {
-    vocabSize: tokenizer.pieces.length,
-    padId: PAD_ID,
-    clsId: CLS_ID,
-    sepId: SEP_ID,
-    maskId: MASK_ID,
-    specialIds: SPECIAL_TOKENS.map((_, i) => i),
-  };
+  const { vocabSize, padId, clsId, sepId, maskId, specialIds } = tokenizer;
+  return { vocabSize, padId, clsId, sepId, maskId, specialIds };
+}
+
+/** The model of a config (its vocabulary from the tokenizer), with the frozen text tower attached when configured. */
+export async function buildModel(config: ExperimentConfig, tokenizer: SubwordTokenizer): Promise<VisionLanguageModel> {
+  const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
+  try {
+    const textTower = config.model.textTower;
+    if (textTower.kind === 'use') model.attachFrozenText(await loadFrozenText(textTower.modelDir, textTower.vocab));
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 export async function loadTrainData(config: ExperimentConfig): Promise<Dataset> {
@@ -37,11 +45,9 @@ export async function loadTrainData(config: ExperimentConfig): Promise<Dataset> 
 export async function setupExperiment(config: ExperimentConfig, tokenizer?: SubwordTokenizer): Promise<Experiment> {
   const train = await loadTrainData(config);
   const tok = tokenizer ?? SubwordTokenizer.build(captionCorpus(train), { vocabSize: config.data.vocabSize });
-  const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tok), config.train.seed);
+  const model = await buildModel(config, tok);
   const objectives = new ObjectiveMix(config.objectives);
   try {
-    const textTower = config.model.textTower;
-    if (textTower.kind === 'use') model.attachFrozenText(await loadFrozenText(textTower.modelDir, textTower.vocab));
     objectives.check(model);
   } catch (e) {
     model.dispose();

@@ -51,5 +51,6 @@ export class FrozenTextEncoder {
 export async function loadFrozenText(modelDir?: string, vocab?: string): Promise<FrozenTextEncoder> {
   const dir = modelDir ?? useDirFromEnv();
   if (!dir) throw new Error('model.textTower.kind "use" needs model.textTower.modelDir or MVLM_USE_DIR (see `mvlm use fetch-instructions`)');
-  return new FrozenTextEncoder(await loadUseTower({ modelDir: dir, vocabPath: vocab }));
+  // this encoder keeps every caption it embeds; the tower's own LRU cache would hold them twice
+  return new FrozenTextEncoder(await loadUseTower({ modelDir: dir, vocabPath: vocab, cacheSize: 0 }));
 }

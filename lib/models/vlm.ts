@@ -146,28 +146,19 @@ export class VisionLanguageModel {
   }
 
   has(module: ModuleName): boolean {
-    switch (module) {
-      case 'fusion':
-        return this.fusion !== null;
-      case 'cross':
-        return this.cross !== null;
-      case 'singleStream':
-        return this.types !== null;
-      case 'pixelDecoder':
-        return this.pixelDecoder !== null;
-      case 'mimTokens':
-        return this.mimHead !== null;
-      case 'mlmHead':
-        return this.mlmHead !== null;
-      case 'itmHead':
-        return this.itmHead !== null;
-      case 'captionDecoder':
-        return this.captionDecoder !== null;
-      case 'logitBias':
-        return this.logit.bias !== null;
-      case 'frozenText':
-        return this.frozenText !== null && this.litProj !== null;
-    }
+    const modules: Record<ModuleName, unknown> = {
+      fusion: this.fusion,
+      cross: this.cross,
+      singleStream: this.types,
+      pixelDecoder: this.pixelDecoder,
+      mimTokens: this.mimHead,
+      mlmHead: this.mlmHead,
+      itmHead: this.itmHead,
+      captionDecoder: this.captionDecoder,
+      logitBias: this.logit.bias,
+      frozenText: this.frozenText && this.litProj,
+    };
+    return modules[module] != null;
   }
 
   /** Throw, naming every missing module and the config key that adds it. */
