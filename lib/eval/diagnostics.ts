@@ -8,7 +8,7 @@
  * With `normalize` (default) every row is L2-normalised first, as all four are defined on the sphere.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DenseInput, IntInput, asMatrix, assertFinite, checkDim, checkIndices, l2NormalizeRows, readAndDispose, toInts } from './inputs';
+import { DenseInput, IntInput, pairedEmbeddings, readAndDispose } from './inputs';
 import { effectiveRankOf, singularValues } from './eigen';
 
 export interface DiagnosticsInput {
@@ -35,22 +35,10 @@ export interface DiagnosticsResult {
 
 export async function diagnostics(input: DiagnosticsInput): Promise<DiagnosticsResult> {
   const { normalize = true, chunkSize = 512 } = input;
-  const [img, txt] = tf.tidy(() => {
-    const i = asMatrix(input.imageEmb, 'diagnostics: imageEmb');
-    const t = asMatrix(input.textEmb, 'diagnostics: textEmb');
-    checkDim(i.shape, 'imageEmb', 1, t.shape, 'textEmb', 1);
-    return normalize ? [l2NormalizeRows(i), l2NormalizeRows(t)] : [i.clone(), t.clone()];
-  });
+  const { img, txt, textToImage: pairs } = await pairedEmbeddings(input, normalize, 'diagnostics');
   try {
-    await assertFinite(img, 'diagnostics: imageEmb');
-    await assertFinite(txt, 'diagnostics: textEmb');
     const [N, D] = img.shape;
     const M = txt.shape[0];
-    if (input.textToImage == null && M !== N) {
-      throw new Error(`diagnostics: textToImage is required when textEmb has ${M} rows and imageEmb has ${N}`);
-    }
-    const pairs = input.textToImage == null ? Int32Array.from({ length: M }, (_, j) => j) : toInts(input.textToImage, 'textToImage');
-    checkIndices(pairs, 'diagnostics: textToImage', M, N, 'imageEmb rows');
     const [alignment, modalityGap] = await readAndDispose(tf.tidy(() => {
       const paired = tf.gather(img, tf.tensor1d(pairs, 'int32')); // [M, D]
       const align = paired.sub(txt).square().sum(1).mean();

@@ -5,6 +5,7 @@
  * Arrays (nested or flat-with-shape) are turned into tensors inside `tf.tidy` and freed there.
  */
 import * as tf from '@tensorflow/tfjs';
+import { l2Normalize } from '../core/select';
 
 /** A dense float array: a tensor, nested JS arrays, or a flat array with its shape. */
 export type DenseInput = tf.Tensor | number[] | number[][] | number[][][] | { data: ArrayLike<number>; shape: number[] };
@@ -78,9 +79,9 @@ export function checkDim(a: number[], aName: string, ai: number, b: number[], bN
   }
 }
 
-/** L2-normalise the rows of a `[R, D]` matrix (zero rows stay zero). */
+/** L2-normalise the rows of a `[R, D]` matrix (zero rows stay zero): the core's l2Normalize, eps 1e-12. */
 export function l2NormalizeRows(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => x.div(x.square().sum(1, true).sqrt().maximum(1e-12)) as tf.Tensor2D);
+  return l2Normalize(x, 1e-12);
 }
 
 /** Read a tensor to a fresh Float32Array and dispose it (use outside `tf.tidy`). */
@@ -104,6 +105,46 @@ export function mean(values: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i];
   return values.length === 0 ? NaN : s / values.length;
+}
+
+/** Paired image and caption embeddings: rows of `[N, D]` images, `[M, D]` captions, caption j of image `textToImage[j]`. */
+export interface PairedInput {
+  imageEmb: DenseInput;
+  textEmb: DenseInput;
+  /** `[M]`; default caption j of image j (needs M = N). */
+  textToImage?: IntInput;
+}
+
+/**
+ * The owned `[N, D]` / `[M, D]` tensors of a paired input (rows L2-normalised when `normalize`),
+ * checked for equal widths, finite values and a valid `textToImage` (errors start with `who`).
+ * The caller disposes `img` and `txt`; on a throw nothing is left behind.
+ */
+export async function pairedEmbeddings(
+  input: PairedInput, normalize: boolean, who: string,
+): Promise<{ img: tf.Tensor2D; txt: tf.Tensor2D; textToImage: Int32Array }> {
+  const [img, txt] = tf.tidy(() => {
+    const i = asMatrix(input.imageEmb, `${who}: imageEmb`);
+    const t = asMatrix(input.textEmb, `${who}: textEmb`);
+    checkDim(i.shape, 'imageEmb', 1, t.shape, 'textEmb', 1);
+    return normalize ? [l2NormalizeRows(i), l2NormalizeRows(t)] : [i.clone(), t.clone()];
+  });
+  try {
+    await assertFinite(img, `${who}: imageEmb`);
+    await assertFinite(txt, `${who}: textEmb`);
+    const N = img.shape[0];
+    const M = txt.shape[0];
+    if (input.textToImage == null && M !== N) {
+      throw new Error(`${who}: textToImage is required when textEmb has ${M} rows and imageEmb has ${N}`);
+    }
+    const textToImage = input.textToImage == null ? Int32Array.from({ length: M }, (_, j) => j) : toInts(input.textToImage, 'textToImage');
+    checkIndices(textToImage, `${who}: textToImage`, M, N, 'imageEmb rows');
+    return { img, txt, textToImage };
+  } catch (e) {
+    img.dispose();
+    txt.dispose();
+    throw e;
+  }
 }
 
 /** Throw if `x` holds NaN or ±Inf: comparisons with NaN are false and would fake perfect ranks. */

@@ -9,9 +9,7 @@
  * is ranked before it. So a collapsed model (all embeddings equal) gets the worst rank, not R@1 = 1.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  DenseInput, IntInput, asMatrix, checkDim, checkIndices, assertFinite, l2NormalizeRows, mean, median, toInts,
-} from './inputs';
+import { DenseInput, IntInput, mean, median, pairedEmbeddings } from './inputs';
 
 export interface RetrievalInput {
   /** `[N, D]` one row per image. */
@@ -49,22 +47,9 @@ export interface RetrievalResult {
 export async function retrieval(input: RetrievalInput): Promise<RetrievalResult> {
   const { ks = [1, 5, 10], normalize = true, chunkSize = 256 } = input;
   if (!(chunkSize >= 1)) throw new Error(`retrieval: chunkSize must be ≥ 1, got ${chunkSize}`);
-  const [img, txt] = tf.tidy(() => {
-    const i = asMatrix(input.imageEmb, 'retrieval: imageEmb');
-    const t = asMatrix(input.textEmb, 'retrieval: textEmb');
-    checkDim(i.shape, 'imageEmb', 1, t.shape, 'textEmb', 1);
-    return normalize ? [l2NormalizeRows(i), l2NormalizeRows(t)] : [i.clone(), t.clone()];
-  });
+  const { img, txt, textToImage: t2iIdx } = await pairedEmbeddings(input, normalize, 'retrieval');
   try {
-    await assertFinite(img, 'retrieval: imageEmb');
-    await assertFinite(txt, 'retrieval: textEmb');
     const N = img.shape[0];
-    const M = txt.shape[0];
-    if (input.textToImage == null && M !== N) {
-      throw new Error(`retrieval: textToImage is required when textEmb has ${M} rows and imageEmb has ${N}`);
-    }
-    const t2iIdx = input.textToImage == null ? Int32Array.from({ length: M }, (_, j) => j) : toInts(input.textToImage, 'textToImage');
-    checkIndices(t2iIdx, 'retrieval: textToImage', M, N, 'imageEmb rows');
     const captionsOf: number[][] = Array.from({ length: N }, () => []);
     t2iIdx.forEach((i, j) => captionsOf[i].push(j));
     const captioned = captionsOf.map((c) => c.length > 0);
