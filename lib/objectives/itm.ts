@@ -57,8 +57,10 @@ export function swapItmTerm(inputs: StepInputs, swap: CaptionSwap): tf.Scalar {
 export function hardItmTerm(inputs: StepInputs, imageHidden: tf.Tensor3D, textHidden: tf.Tensor3D, similarity: tf.Tensor2D): tf.Scalar {
   const { model, batch, ctx, rng } = inputs;
   const B = imageHidden.shape[0];
-  const negText = sampleHardNegatives({ similarity, seed: rng.tfSeed() });
-  const negImage = sampleHardNegatives({ similarity: similarity.transpose() as tf.Tensor2D, seed: rng.tfSeed() });
+  // one host read of the similarities; the caption side samples from its transpose
+  const sim = similarity.arraySync() as number[][];
+  const negText = sampleHardNegatives({ similarity: sim, seed: rng.tfSeed() });
+  const negImage = sampleHardNegatives({ similarity: sim.map((_, j) => sim.map((row) => row[j])), seed: rng.tfSeed() });
   const self = Array.from({ length: B }, (_, i) => i);
   const imageRows = tf.tensor1d([...self, ...self, ...negImage], 'int32');
   const textRows = tf.tensor1d([...self, ...negText, ...self], 'int32');
