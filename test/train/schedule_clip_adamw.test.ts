@@ -110,14 +110,16 @@ describe('train/adamw', () => {
     b.dispose();
   });
 
-  it('names the param when a gradient has the wrong shape', () => {
-    const store = new ParamStore(new Rng(0));
-    store.get('w', [2, 2], { kind: 'zeros' });
-    const opt = new AdamW(store);
-    const g = tf.zeros([3]);
-    expect(() => opt.apply(new Map([['w', g]]), 0.1)).to.throw(/w.*\[3\].*\[2,2\]/);
-    g.dispose();
-    opt.dispose();
-    store.dispose();
+  it('names the param when a gradient has the wrong shape', async () => {
+    await expectNoLeak(() => {
+      const store = new ParamStore(new Rng(0));
+      store.get('w', [2, 2], { kind: 'zeros' });
+      const opt = new AdamW(store);
+      const g = tf.zeros([3]);
+      expect(() => opt.apply(new Map([['w', g]]), 0.1)).to.throw(/w.*\[3\].*\[2,2\]/);
+      g.dispose();
+      opt.dispose();
+      store.dispose();
+    });
   });
 });
