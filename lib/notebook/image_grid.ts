@@ -3,8 +3,9 @@
  * Show the PNG in a tslab notebook with `display.png(png)` (`import { display } from 'tslab'`).
  */
 import * as tf from '@tensorflow/tfjs';
-import sharp, { OverlayOptions } from 'sharp';
-import { toUint8 } from '../data/image';
+import { labelledGrid } from '../data/preview';
+
+export { wrapText } from '../data/preview';
 
 /** One image [H, W, 3] (values in [0, 1], clipped), or a batch [B, H, W, 3] / one [H, W, 3] tensor. */
 export type ImageLike = Float32Array | tf.Tensor3D | tf.Tensor4D;
@@ -61,62 +62,15 @@ function toRaw(o: ImageGridOptions): Raw[] {
   return out;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** Greedy word wrap to `width` characters, at most `lines` lines (a cut line ends in '…'). */
-export function wrapText(text: string, width: number, lines: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const piece = word.length > width ? word.slice(0, width - 1) + '…' : word;
-    if (line && line.length + 1 + piece.length > width) {
-      out.push(line);
-      line = piece;
-    } else line = line ? `${line} ${piece}` : piece;
-  }
-  if (line) out.push(line);
-  if (out.length > lines) {
-    out.length = lines;
-    out[lines - 1] = out[lines - 1].slice(0, width - 1) + '…';
-  }
-  return out;
-}
-
 /** A PNG of the images in a grid, each upscaled to `cellSize` with its label underneath. */
 export async function imageGrid(o: ImageGridOptions): Promise<Buffer> {
   const raws = toRaw(o);
   if (raws.length === 0) throw new Error('imageGrid: images is empty');
   if (o.labels && o.labels.length !== raws.length) throw new Error(`imageGrid: ${o.labels.length} labels for ${raws.length} images`);
-  const cell = o.cellSize ?? 96;
+  const cells = raws.map((r, i) => ({ ...r, label: o.labels?.[i] ?? '' }));
   const columns = Math.max(1, Math.min(o.columns ?? 8, raws.length));
-  const fontSize = 11;
   const lines = o.labels ? (o.lines ?? 2) : 0;
-  const pad = 4;
-  const cw = cell + 2 * pad;
-  const ch = cell + 2 * pad + (lines ? lines * (fontSize + 2) + 4 : 0);
-  const tiles: OverlayOptions[] = [];
-  const texts: string[] = [];
-  for (let i = 0; i < raws.length; i++) {
-    const { pixels, h, w } = raws[i];
-    const left = (i % columns) * cw + pad;
-    const top = Math.floor(i / columns) * ch + pad;
-    const input = await sharp(Buffer.from(toUint8(pixels)), { raw: { width: w, height: h, channels: 3 } })
-      .resize(cell, cell, { kernel: 'nearest', fit: 'contain', background: '#ffffff' })
-      .png()
-      .toBuffer();
-    tiles.push({ input, left, top });
-    const label = o.labels?.[i] ?? '';
-    wrapText(label, Math.floor(cell / (fontSize * 0.55)), lines).forEach((l, k) => {
-      texts.push(`<text x="${left}" y="${top + cell + (k + 1) * (fontSize + 2)}">${escapeXml(l)}</text>`);
-    });
-  }
-  const width = columns * cw;
-  const height = Math.ceil(raws.length / columns) * ch;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><g font-family="DejaVu Sans, sans-serif" font-size="${fontSize}" fill="#222">${texts.join('')}</g></svg>`;
-  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([...tiles, { input: Buffer.from(svg), left: 0, top: 0 }])
-    .png()
-    .toBuffer();
+  return labelledGrid(cells, { columns, cellSize: o.cellSize ?? 96, lines, pad: 4, background: '#ffffff' });
 }
 
 export interface MaskPatchesOptions {

@@ -1,4 +1,5 @@
 /** Token sequences drawn as rows of boxes (an SVG string), marked boxes highlighted: text masks, predictions. */
+import { escapeXml } from '../data/preview';
 
 export interface TokenRow {
   /** Row title shown on the left, e.g. 'input' or 'predicted'. */
@@ -14,7 +15,6 @@ export interface TokenRowsOptions {
   markColour?: string;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const CHAR_W = 7;
 const FONT = 12;
 
