@@ -5,26 +5,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
+import { medianMs } from '../lib/bench';
 
-function medianMs(fn: () => void, runs = 15): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((x, y) => x - y)[Math.floor(runs / 2)];
-}
+/** One warm-up call, then the median of 15. */
+const median15 = (fn: () => void) => medianMs(fn, 15, 1);
 
 async function main(): Promise<void> {
   const info = await initBackend();
   const a = tf.randomNormal([512, 512]);
   const b = tf.randomNormal([512, 128]);
   const bT = b.transpose();
-  const plain = medianMs(() => tf.tidy(() => void tf.matMul(a, b).dataSync()));
-  const tA = medianMs(() => tf.tidy(() => void tf.matMul(a, b, true, false).dataSync()));
-  const tB = medianMs(() => tf.tidy(() => void tf.matMul(a, bT, false, true).dataSync()));
+  const plain = median15(() => tf.tidy(() => void tf.matMul(a, b).dataSync()));
+  const tA = median15(() => tf.tidy(() => void tf.matMul(a, b, true, false).dataSync()));
+  const tB = median15(() => tf.tidy(() => void tf.matMul(a, bT, false, true).dataSync()));
   const result = {
     backend: info.backend,
     plainMs: plain,
