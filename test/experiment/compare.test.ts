@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
 import { ARMS, ARM_REQUIREMENTS, COMPARE_PRESETS, runCompare } from '../../lib/experiment';
 import { readResults } from '../../lib/report';
+import { expectNoLeak } from '../helpers';
 
 describe('experiment: mvlm compare --preset smoke', function () {
   this.timeout(600000);
@@ -13,7 +14,7 @@ describe('experiment: mvlm compare --preset smoke', function () {
 
   it('trains and evaluates every arm, and writes results.json, results.md, plots and report.html', async () => {
     const backend = await initBackend();
-    const { results, reportPath } = await runCompare({ preset: 'smoke', out, backend, quiet: true });
+    const { results, reportPath } = await expectNoLeak(() => runCompare({ preset: 'smoke', out, backend, quiet: true }));
     const names = results.arms.map((a) => a.name);
     const runnable = ARMS.filter((a) => ARM_REQUIREMENTS[a.name]?.().ok ?? true);
     for (const arm of runnable) expect(names).to.include(arm.name);

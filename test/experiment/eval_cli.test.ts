@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { evalCommand } from '../../lib/commands/eval';
 import { loadConfig } from '../../lib/config';
 import { ExperimentConfigSchema, loadTrainedModel, runTraining } from '../../lib/experiment';
+import { expectNoLeak } from '../helpers';
 
 describe('experiment: a checkpoint back for evaluation (mvlm eval)', function () {
   this.timeout(300000);
@@ -28,7 +29,7 @@ describe('experiment: a checkpoint back for evaluation (mvlm eval)', function ()
     const log = console.log;
     console.log = (s: string) => lines.push(s);
     try {
-      expect(await evalCommand(['--checkpoint', dir, '--json'])).to.equal(0);
+      expect(await expectNoLeak(() => evalCommand(['--checkpoint', dir, '--json']))).to.equal(0);
     } finally {
       console.log = log;
     }
