@@ -31,14 +31,14 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, rows: RowLabels): tf.Sc
       const flatIdx = tf.tensor1d(labels.map((l, i) => i * V + l), 'int32');
       const picked = tf.gather(tf.reshape(x, [M * V]), flatIdx); // [M] label logits
       const w = tf.tensor1d(keep);
-      save([e, s]);
+      save([e, s, w]);
       return {
         value: tf.div(tf.sum(tf.mul(tf.sub(lse, picked), w)), count),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           // Built here, not in the forward tidy, which has freed its tensors by backward time.
           // tf.oneHot refuses depth < 2; with V = 1 the only class is always the label.
           const target = V < 2 ? tf.onesLike(saved[0]) : tf.oneHot(tf.tensor1d(labels, 'int32'), V);
-          const scale = tf.mul(tf.tensor2d(keep, [M, 1]), tf.div(dy, count)); // [M, 1]
+          const scale = tf.mul(tf.reshape(saved[2], [M, 1]), tf.div(dy, count)); // [M, 1]
           return tf.mul(tf.sub(tf.div(saved[0], saved[1]), target), scale);
         },
       };
