@@ -31,7 +31,6 @@ interface WasmBackendLike {
 
 const BACKEND = 'wasm';
 let installed = false;
-const patchedKernels = new Set<KernelFunc>();
 
 /** Stock and patched kernel of every override, so benchmarks can switch one off (A/B runs). */
 const variants = new Map<string, { stock: tf.KernelConfig; patched: KernelFunc }>();
@@ -64,6 +63,11 @@ function kernelOf(name: string): KernelFunc {
   return config.kernelFunc;
 }
 
+/** Free kernel-internal temporaries (reshape views drop one reference, the data stays if shared). */
+function disposeAll(backend: unknown, temps: TensorInfo[]): void {
+  for (const t of temps) (backend as WasmBackendLike).disposeData(t.dataId);
+}
+
 /** Swap the last two axes of `x` with the backend's Transpose kernel. */
 function transposeLastTwo(x: TensorInfo, backend: unknown, transpose: KernelFunc): TensorInfo {
   const rank = x.shape.length;
@@ -75,33 +79,33 @@ function transposeLastTwo(x: TensorInfo, backend: unknown, transpose: KernelFunc
 /** Re-register `name` so transposed operands are materialised before the plain kernel runs. */
 function installPlainMatMul(name: string): void {
   const plain = kernelOf(name);
-  const patched: KernelFunc = (args) => {
-      // looked up per call, so A/B runs that switch the Transpose fix off reach this path too
-      const transpose = kernelOf('Transpose');
-      const { inputs, backend, attrs } = args;
-      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-      if (!transposeA && !transposeB) return plain(args);
-      const temps: TensorInfo[] = [];
-      let a = inputs.a as TensorInfo;
-      let b = inputs.b as TensorInfo;
+  override(name, (args) => {
+    // looked up per call, so A/B runs that switch the Transpose fix off reach this path too
+    const transpose = kernelOf('Transpose');
+    const { inputs, backend, attrs } = args;
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return plain(args);
+    const temps: TensorInfo[] = [];
+    let a = inputs.a as TensorInfo;
+    let b = inputs.b as TensorInfo;
+    try {
       if (transposeA) temps.push((a = transposeLastTwo(a, backend, transpose)));
       if (transposeB) temps.push((b = transposeLastTwo(b, backend, transpose)));
-      const out = plain({
+      return plain({
         inputs: { ...inputs, a, b },
         backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
       });
-      for (const t of temps) (backend as unknown as WasmBackendLike).disposeData(t.dataId);
-      return out;
-  };
-  patchedKernels.add(patched);
-  override(name, patched);
+    } finally {
+      disposeAll(backend, temps);
+    }
+  });
 }
 
 /** True when the wasm BatchMatMul in the registry is mvlm's transpose-first override. */
 export function isWasmMatMulPatched(): boolean {
   const config = tf.getKernel('BatchMatMul', BACKEND);
-  return config != null && patchedKernels.has(config.kernelFunc);
+  return config != null && config.kernelFunc === variants.get('BatchMatMul')?.patched;
 }
 
 /** UnsortedSegmentSum(x [N, ...], ids [N], n) = ScatterNd(ids as [N, 1], x, [n, ...]). */
@@ -124,25 +128,20 @@ function installUnsortedSegmentSum(): void {
       const inner = x.shape.slice(segmentIds.shape.length);
       const temps: TensorInfo[] = [];
       const k = backend as tf.KernelBackend;
-      let ids = segmentIds;
-      if (ids.dtype !== 'int32') temps.push((ids = cast({ inputs: { x: ids }, backend: k, attrs: { dtype: 'int32' } }) as TensorInfo));
-      // ids [..] -> [n, 1]; x [.., ...inner] -> [n, ...inner]
-      const indices = reshape({ inputs: { x: ids }, backend: k, attrs: { shape: [n, 1] } }) as TensorInfo;
-      const updates = reshape({ inputs: { x }, backend: k, attrs: { shape: [n, ...inner] } }) as TensorInfo;
-      temps.push(indices, updates);
-      const out = scatterNd({
-        inputs: { indices, updates },
-        backend: k,
-        attrs: { shape: [numSegments, ...inner] },
-      });
-      for (const t of temps) (backend as unknown as WasmBackendLike).disposeData(t.dataId);
-      return out;
+      try {
+        let ids = segmentIds;
+        if (ids.dtype !== 'int32') temps.push((ids = cast({ inputs: { x: ids }, backend: k, attrs: { dtype: 'int32' } }) as TensorInfo));
+        // ids [..] -> [n, 1]; x [.., ...inner] -> [n, ...inner]
+        const indices = reshape({ inputs: { x: ids }, backend: k, attrs: { shape: [n, 1] } }) as TensorInfo;
+        temps.push(indices);
+        const updates = reshape({ inputs: { x }, backend: k, attrs: { shape: [n, ...inner] } }) as TensorInfo;
+        temps.push(updates);
+        return scatterNd({ inputs: { indices, updates }, backend: k, attrs: { shape: [numSegments, ...inner] } });
+      } finally {
+        disposeAll(k, temps);
+      }
     },
   });
-}
-
-function disposeAll(backend: unknown, temps: TensorInfo[]): void {
-  for (const t of temps) (backend as WasmBackendLike).disposeData(t.dataId);
 }
 
 /** Identity shares the input's buffer (reference counted) instead of copying it. */
