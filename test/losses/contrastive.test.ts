@@ -54,15 +54,17 @@ describe('losses/clipLoss', () => {
     );
   });
 
-  it('takes the scale as a number or a tf.Scalar, with the same value', () => {
-    tf.tidy(() => {
-      const I = unitRows(4, 3, 5);
-      const T = unitRows(4, 3, 6);
-      const n = clipLoss({ imageEmb: I, textEmb: T, logitScale: 20 });
-      const s = clipLoss({ imageEmb: I, textEmb: T, logitScale: tf.scalar(20) });
-      expect(scalarOf(n)).to.equal(scalarOf(s));
-      expect(n.rank).to.equal(0);
-    });
+  it('takes the scale as a number or a tf.Scalar, with the same value', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const I = unitRows(4, 3, 5);
+        const T = unitRows(4, 3, 6);
+        const n = clipLoss({ imageEmb: I, textEmb: T, logitScale: 20 });
+        const s = clipLoss({ imageEmb: I, textEmb: T, logitScale: tf.scalar(20) });
+        expect(scalarOf(n)).to.equal(scalarOf(s));
+        expect(n.rank).to.equal(0);
+      }),
+    );
   });
 
   it('is 0 for a batch of one, with zero gradients', async () => {
@@ -76,16 +78,18 @@ describe('losses/clipLoss', () => {
     );
   });
 
-  it('names the arguments and both shapes on a mismatch, and rejects a mask that keeps nothing', () => {
-    tf.tidy(() => {
-      const I = unitRows(3, 4, 1);
-      expect(() => clipLoss({ imageEmb: I, textEmb: unitRows(3, 5, 2), logitScale: 1 })).to.throw(
-        /clipLoss: textEmb has shape \[3,5\] but imageEmb has shape \[3,4\]/,
-      );
-      expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: 1, rowMask: [1, 1] })).to.throw(/rowMask.*\[2\].*B=3/);
-      expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: 1, rowMask: [0, 0, 0] })).to.throw(/keeps no row/);
-      expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: tf.ones([1]) as tf.Scalar })).to.throw(/logitScale.*\[1\]/);
-    });
+  it('names the arguments and both shapes on a mismatch, and rejects a mask that keeps nothing', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const I = unitRows(3, 4, 1);
+        expect(() => clipLoss({ imageEmb: I, textEmb: unitRows(3, 5, 2), logitScale: 1 })).to.throw(
+          /clipLoss: textEmb has shape \[3,5\] but imageEmb has shape \[3,4\]/,
+        );
+        expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: 1, rowMask: [1, 1] })).to.throw(/rowMask.*\[2\].*B=3/);
+        expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: 1, rowMask: [0, 0, 0] })).to.throw(/keeps no row/);
+        expect(() => clipLoss({ imageEmb: I, textEmb: I, logitScale: tf.ones([1]) as tf.Scalar })).to.throw(/logitScale.*\[1\]/);
+      }),
+    );
   });
 });
 
@@ -110,14 +114,16 @@ describe('losses/siglipLoss', () => {
     );
   });
 
-  it('divides by B, not B²: a batch of one equals softplus(−(t·c + b))', () => {
-    tf.tidy(() => {
-      const I = unitRows(1, 4, 1);
-      const T = unitRows(1, 4, 2);
-      const c = scalarOf(tf.sum(tf.mul(I, T)));
-      const expected = Math.log1p(Math.exp(-(10 * c - 10)));
-      expect(scalarOf(siglipLoss({ imageEmb: I, textEmb: T, logitScale: 10, logitBias: -10 }))).to.be.closeTo(expected, 1e-5);
-    });
+  it('divides by B, not B²: a batch of one equals softplus(−(t·c + b))', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const I = unitRows(1, 4, 1);
+        const T = unitRows(1, 4, 2);
+        const c = scalarOf(tf.sum(tf.mul(I, T)));
+        const expected = Math.log1p(Math.exp(-(10 * c - 10)));
+        expect(scalarOf(siglipLoss({ imageEmb: I, textEmb: T, logitScale: 10, logitBias: -10 }))).to.be.closeTo(expected, 1e-5);
+      }),
+    );
   });
 
   it('backpropagates to the scale and bias given as tf.Scalars, finite at extreme logits', async () => {

@@ -44,15 +44,17 @@ describe('losses/maeLoss', () => {
     );
   });
 
-  it('works for a batch of one and throws when nothing is masked or shapes disagree', () => {
-    tf.tidy(() => {
-      const x = randn([1, 3, 4], 5) as tf.Tensor3D;
-      expect(scalarOf(maeLoss({ pred: x, target: tf.zerosLike(x), mask: tf.ones([1, 3]) }))).to.be.above(0);
-      expect(() => maeLoss({ pred: x, target: x, mask: tf.zeros([1, 3]) })).to.throw(/maeLoss: mask \[1,3\] has no masked patch/);
-      expect(() => maeLoss({ pred: x, target: randn([1, 3, 5], 6) as tf.Tensor3D, mask: tf.ones([1, 3]) })).to.throw(
-        /maeLoss: target has shape \[1,3,5\] but pred has shape \[1,3,4\]; P must agree/,
-      );
-      expect(() => maeLoss({ pred: x, target: x, mask: tf.ones([1, 4]) })).to.throw(/mask has shape \[1,4\] but pred has shape \[1,3,4\]/);
-    });
+  it('works for a batch of one and throws when nothing is masked or shapes disagree', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const x = randn([1, 3, 4], 5) as tf.Tensor3D;
+        expect(scalarOf(maeLoss({ pred: x, target: tf.zerosLike(x), mask: tf.ones([1, 3]) }))).to.be.above(0);
+        expect(() => maeLoss({ pred: x, target: x, mask: tf.zeros([1, 3]) })).to.throw(/maeLoss: mask \[1,3\] has no masked patch/);
+        expect(() => maeLoss({ pred: x, target: randn([1, 3, 5], 6) as tf.Tensor3D, mask: tf.ones([1, 3]) })).to.throw(
+          /maeLoss: target has shape \[1,3,5\] but pred has shape \[1,3,4\]; P must agree/,
+        );
+        expect(() => maeLoss({ pred: x, target: x, mask: tf.ones([1, 4]) })).to.throw(/mask has shape \[1,4\] but pred has shape \[1,3,4\]/);
+      }),
+    );
   });
 });

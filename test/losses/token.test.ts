@@ -28,36 +28,42 @@ describe('losses/maskedTokenLoss', () => {
     );
   });
 
-  it('has the softmax − one-hot gradient, divided by the labelled count', () => {
-    tf.tidy(() => {
-      const logits = randn([1, 3, 5], 3) as tf.Tensor3D;
-      const grad = tf.grad((x: tf.Tensor) => maskedTokenLoss({ logits: x as tf.Tensor3D, labels: ints([[4, -100, 1]]) }))(logits);
-      const onehot = tf.tensor3d([[[0, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0]]]);
-      const keep = tf.tensor3d([[[1], [0], [1]]]);
-      const expected = tf.div(tf.mul(tf.sub(tf.softmax(logits), onehot), keep), 2);
-      expect(maxRelError(grad.dataSync(), expected.dataSync(), 1e-3)).to.be.below(1e-4);
-    });
+  it('has the softmax − one-hot gradient, divided by the labelled count', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const logits = randn([1, 3, 5], 3) as tf.Tensor3D;
+        const grad = tf.grad((x: tf.Tensor) => maskedTokenLoss({ logits: x as tf.Tensor3D, labels: ints([[4, -100, 1]]) }))(logits);
+        const onehot = tf.tensor3d([[[0, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0]]]);
+        const keep = tf.tensor3d([[[1], [0], [1]]]);
+        const expected = tf.div(tf.mul(tf.sub(tf.softmax(logits), onehot), keep), 2);
+        expect(maxRelError(grad.dataSync(), expected.dataSync(), 1e-3)).to.be.below(1e-4);
+      }),
+    );
   });
 
-  it('works with V = 1 (tf.oneHot refuses depth < 2) and for a batch of one', () => {
-    tf.tidy(() => {
-      const f = (x: tf.Tensor) => maskedTokenLoss({ logits: x as tf.Tensor3D, labels: ints([[0, -100]]) });
-      const { value, grad } = tf.valueAndGrad(f)(randn([1, 2, 1], 4));
-      expect(scalarOf(value)).to.be.closeTo(0, 1e-6);
-      expect(tf.max(tf.abs(grad)).dataSync()[0]).to.be.below(1e-6);
-    });
+  it('works with V = 1 (tf.oneHot refuses depth < 2) and for a batch of one', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const f = (x: tf.Tensor) => maskedTokenLoss({ logits: x as tf.Tensor3D, labels: ints([[0, -100]]) });
+        const { value, grad } = tf.valueAndGrad(f)(randn([1, 2, 1], 4));
+        expect(scalarOf(value)).to.be.closeTo(0, 1e-6);
+        expect(tf.max(tf.abs(grad)).dataSync()[0]).to.be.below(1e-6);
+      }),
+    );
   });
 
-  it('throws clearly when nothing is labelled, a label is out of range, or labels are not int32', () => {
-    tf.tidy(() => {
-      const logits = randn([1, 2, 4], 5) as tf.Tensor3D;
-      expect(() => maskedTokenLoss({ logits, labels: ints([[-100, -100]]) })).to.throw(/maskedTokenLoss: labels labels nothing/);
-      expect(() => maskedTokenLoss({ logits, labels: ints([[1, 4]]) })).to.throw(/label 4 at flat position 1, outside \[0, 4\)/);
-      expect(() => maskedTokenLoss({ logits, labels: tf.tensor2d([[1, 2]]) })).to.throw(/labels must be int32, got float32/);
-      expect(() => maskedTokenLoss({ logits, labels: ints([[1, 2, 3]]) })).to.throw(
-        /labels has shape \[1,3\] but logits has shape \[1,2,4\]; T must agree/,
-      );
-    });
+  it('throws clearly when nothing is labelled, a label is out of range, or labels are not int32', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const logits = randn([1, 2, 4], 5) as tf.Tensor3D;
+        expect(() => maskedTokenLoss({ logits, labels: ints([[-100, -100]]) })).to.throw(/maskedTokenLoss: labels labels nothing/);
+        expect(() => maskedTokenLoss({ logits, labels: ints([[1, 4]]) })).to.throw(/label 4 at flat position 1, outside \[0, 4\)/);
+        expect(() => maskedTokenLoss({ logits, labels: tf.tensor2d([[1, 2]]) })).to.throw(/labels must be int32, got float32/);
+        expect(() => maskedTokenLoss({ logits, labels: ints([[1, 2, 3]]) })).to.throw(
+          /labels has shape \[1,3\] but logits has shape \[1,2,4\]; T must agree/,
+        );
+      }),
+    );
   });
 });
 
@@ -102,13 +108,15 @@ describe('losses/captionLoss', () => {
     );
   });
 
-  it('works for a batch of one and throws when no target is left', () => {
-    tf.tidy(() => {
-      const logits = randn([1, 3, 4], 9) as tf.Tensor3D;
-      expect(scalarOf(captionLoss({ logits, tokens: ints([[1, 2, 3]]), padId: 0 }))).to.be.above(0);
-      expect(() => captionLoss({ logits, tokens: ints([[1, 0, 0]]), padId: 0 })).to.throw(/captionLoss: tokens\[:, 1:\] labels nothing/);
-      const one = randn([1, 1, 4], 10) as tf.Tensor3D;
-      expect(() => captionLoss({ logits: one, tokens: ints([[1]]), padId: 0 })).to.throw(/T=1; next-token prediction needs T ≥ 2/);
-    });
+  it('works for a batch of one and throws when no target is left', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const logits = randn([1, 3, 4], 9) as tf.Tensor3D;
+        expect(scalarOf(captionLoss({ logits, tokens: ints([[1, 2, 3]]), padId: 0 }))).to.be.above(0);
+        expect(() => captionLoss({ logits, tokens: ints([[1, 0, 0]]), padId: 0 })).to.throw(/captionLoss: tokens\[:, 1:\] labels nothing/);
+        const one = randn([1, 1, 4], 10) as tf.Tensor3D;
+        expect(() => captionLoss({ logits: one, tokens: ints([[1]]), padId: 0 })).to.throw(/T=1; next-token prediction needs T ≥ 2/);
+      }),
+    );
   });
 });

@@ -131,13 +131,15 @@ describe('masking/bertMask', () => {
     input.dispose();
   });
 
-  it('rejects bad input with a message naming it', () => {
-    expect(() => bertMaskArrays(base([[CLS, 300], [CLS]], 0))).to.throw(/row 1/);
-    expect(() => bertMaskArrays(base([[CLS, 5000]], 0))).to.throw(/vocabSize/);
-    expect(() => bertMaskArrays({ ...base([[CLS, 300]], 0), wholeWord: { wordStarts: [[true]] } })).to.throw(/wordStarts/);
-    expect(() => bertMaskArrays({ ...base([[CLS, 300]], 0), randomTokenRange: [101, 103] })).to.throw(/randomTokenRange/);
-    const floats = tf.tensor2d([[1, 2]]);
-    expect(() => bertMaskArrays({ ...base([], 0), tokens: floats })).to.throw(/int32/);
-    floats.dispose();
+  it('rejects bad input with a message naming it', async () => {
+    await expectNoLeak(() => {
+      expect(() => bertMaskArrays(base([[CLS, 300], [CLS]], 0))).to.throw(/row 1/);
+      expect(() => bertMaskArrays(base([[CLS, 5000]], 0))).to.throw(/vocabSize/);
+      expect(() => bertMaskArrays({ ...base([[CLS, 300]], 0), wholeWord: { wordStarts: [[true]] } })).to.throw(/wordStarts/);
+      expect(() => bertMaskArrays({ ...base([[CLS, 300]], 0), randomTokenRange: [101, 103] })).to.throw(/randomTokenRange/);
+      const floats = tf.tensor2d([[1, 2]]);
+      expect(() => bertMaskArrays({ ...base([], 0), tokens: floats })).to.throw(/int32/);
+      floats.dispose();
+    });
   });
 });

@@ -73,39 +73,45 @@ describe('masking/patchDropout', () => {
     tf.dispose([x, w]);
   });
 
-  it('keeps every patch position equally often (4σ per position: 3σ Bonferroni over 8)', () => {
-    const B = 2000, N = 8;
-    const x = tf.zeros([B, N, 1]) as tf.Tensor3D;
-    const out = patchDropout({ tokens: x, ratio: 0.5, seed: 5 });
-    const keep = out.keepIndices.arraySync();
-    tf.dispose([x, out.tokens, out.keepIndices]);
-    const counts = new Array(N).fill(0);
-    keep.flat().forEach((i) => counts[i]++);
-    counts.forEach((c, i) => expectProportion(c, B, 0.5, `position ${i}`, 4));
+  it('keeps every patch position equally often (4σ per position: 3σ Bonferroni over 8)', async () => {
+    await expectNoLeak(() => {
+      const B = 2000, N = 8;
+      const x = tf.zeros([B, N, 1]) as tf.Tensor3D;
+      const out = patchDropout({ tokens: x, ratio: 0.5, seed: 5 });
+      const keep = out.keepIndices.arraySync();
+      tf.dispose([x, out.tokens, out.keepIndices]);
+      const counts = new Array(N).fill(0);
+      keep.flat().forEach((i) => counts[i]++);
+      counts.forEach((c, i) => expectProportion(c, B, 0.5, `position ${i}`, 4));
+    });
   });
 
-  it('is deterministic in the seed and advances a shared Rng', () => {
-    const x = tf.zeros([4, 16, 2]) as tf.Tensor3D;
-    const keepOf = (seed: number | Rng) => {
-      const out = patchDropout({ tokens: x, ratio: 0.5, seed });
-      out.tokens.dispose();
-      const k = out.keepIndices.arraySync();
-      out.keepIndices.dispose();
-      return k;
-    };
-    expect(keepOf(1)).to.deep.equal(keepOf(1));
-    expect(keepOf(1)).to.not.deep.equal(keepOf(2));
-    const rng = new Rng(3);
-    expect(keepOf(rng)).to.not.deep.equal(keepOf(rng));
-    x.dispose();
+  it('is deterministic in the seed and advances a shared Rng', async () => {
+    await expectNoLeak(() => {
+      const x = tf.zeros([4, 16, 2]) as tf.Tensor3D;
+      const keepOf = (seed: number | Rng) => {
+        const out = patchDropout({ tokens: x, ratio: 0.5, seed });
+        out.tokens.dispose();
+        const k = out.keepIndices.arraySync();
+        out.keepIndices.dispose();
+        return k;
+      };
+      expect(keepOf(1)).to.deep.equal(keepOf(1));
+      expect(keepOf(1)).to.not.deep.equal(keepOf(2));
+      const rng = new Rng(3);
+      expect(keepOf(rng)).to.not.deep.equal(keepOf(rng));
+      x.dispose();
+    });
   });
 
-  it('rejects bad input with a message naming it', () => {
-    const flat = tf.zeros([2, 4]);
-    const clsOnly = tf.zeros([2, 1, 4]);
-    expect(() => patchDropout({ tokens: flat as unknown as tf.Tensor3D, ratio: 0.5, seed: 0 })).to.throw(/\[B, N, D\]/);
-    expect(() => patchDropout({ tokens: clsOnly as tf.Tensor3D, ratio: 0.5, hasCls: true, seed: 0 })).to.throw(/no patch tokens/);
-    expect(() => patchDropout({ tokens: clsOnly as tf.Tensor3D, ratio: -0.1, seed: 0 })).to.throw(/ratio/);
-    tf.dispose([flat, clsOnly]);
+  it('rejects bad input with a message naming it', async () => {
+    await expectNoLeak(() => {
+      const flat = tf.zeros([2, 4]);
+      const clsOnly = tf.zeros([2, 1, 4]);
+      expect(() => patchDropout({ tokens: flat as unknown as tf.Tensor3D, ratio: 0.5, seed: 0 })).to.throw(/\[B, N, D\]/);
+      expect(() => patchDropout({ tokens: clsOnly as tf.Tensor3D, ratio: 0.5, hasCls: true, seed: 0 })).to.throw(/no patch tokens/);
+      expect(() => patchDropout({ tokens: clsOnly as tf.Tensor3D, ratio: -0.1, seed: 0 })).to.throw(/ratio/);
+      tf.dispose([flat, clsOnly]);
+    });
   });
 });
