@@ -1,6 +1,7 @@
 /** `mvlm demo` (what `npm start` runs until the compare experiment lands): a tour of the losses. */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
+import { l2Normalize } from '../core/select';
 import {
   captionLoss,
   clipLoss,
@@ -15,10 +16,9 @@ import { Rng } from '../random';
 
 /** [B, D] L2-normalised rows; texts are noisy copies of the images so pairs are findable. */
 function pairedEmbeddings(rng: Rng, B: number, D: number): { imageEmb: tf.Tensor2D; textEmb: tf.Tensor2D } {
-  const unit = (x: tf.Tensor) => tf.div(x, tf.norm(x, 2, 1, true)) as tf.Tensor2D;
-  const image = tf.randomNormal([B, D], 0, 1, 'float32', rng.tfSeed());
-  const text = tf.add(image, tf.randomNormal([B, D], 0, 1.5, 'float32', rng.tfSeed()));
-  return { imageEmb: unit(image), textEmb: unit(text) };
+  const image = tf.randomNormal([B, D], 0, 1, 'float32', rng.tfSeed()) as tf.Tensor2D;
+  const text = tf.add(image, tf.randomNormal([B, D], 0, 1.5, 'float32', rng.tfSeed())) as tf.Tensor2D;
+  return { imageEmb: l2Normalize(image), textEmb: l2Normalize(text) };
 }
 
 /** Labels [B, T] int32 with about `rate` of them set and the rest −100. */
