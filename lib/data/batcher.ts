@@ -33,6 +33,8 @@ export interface Batch {
   images: tf.Tensor4D;
   /** int32 [B, T] */
   tokens: tf.Tensor2D;
+  /** The same ids on the host, [B][T] (text masking reads these; no device read per step). */
+  tokenRows: number[][];
   /** float32 [B, T], 1 on real tokens. */
   attention: tf.Tensor2D;
   /** [B][T] first piece of each word (for whole-word masking; plain JS, as the masking takes it). */
@@ -110,6 +112,7 @@ export class Batcher {
     const attention = new Float32Array(B * maxLen);
     const labels = new Int32Array(B);
     const wordStarts: boolean[][] = [];
+    const tokenRows: number[][] = [];
     const captionIndex: number[] = [];
     const captions: string[] = [];
     const ids: string[] = [];
@@ -122,6 +125,7 @@ export class Batcher {
       normaliseInto(image, this.o.normalisation ?? NO_NORMALISATION, pixels, k * S * S * 3);
       const enc = tokenizer.encode(item.captions[c], maxLen);
       tokens.set(enc.ids, k * maxLen);
+      tokenRows.push(enc.ids);
       attention.set(enc.attention, k * maxLen);
       wordStarts.push(enc.wordStarts.map((w) => w === 1));
       if (item.label === undefined) labelled = false;
@@ -133,6 +137,7 @@ export class Batcher {
     return {
       images: tf.tensor4d(pixels, [B, S, S, 3], 'float32'),
       tokens: tf.tensor2d(tokens, [B, maxLen], 'int32'),
+      tokenRows,
       attention: tf.tensor2d(attention, [B, maxLen], 'float32'),
       wordStarts,
       labels: labelled ? tf.tensor1d(labels, 'int32') : undefined,

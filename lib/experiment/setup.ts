@@ -72,7 +72,7 @@ export function toTrainBatch(batch: Batch): TrainBatch & { source: Batch } {
     tokens: batch.tokens,
     attention: batch.attention,
     wordStarts: batch.wordStarts,
-    tokenRows: batch.tokens.arraySync() as number[][],
+    tokenRows: batch.tokenRows,
     captions: batch.captions,
     source: batch,
   };
