@@ -74,7 +74,8 @@ export class Rng {
   }
 }
 
-function hashString(s: string): number {
+/** FNV-1a hash of a string (stable across machines): seeds forks, and fixed data splits. */
+export function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;

@@ -2,6 +2,7 @@
  * A dataset over decoded items held in memory as uint8 RGB (4x smaller than float; converted to
  * float on `get`), plus the fixed hash split used by sources without their own split.
  */
+import { hashString } from '../random';
 import { toFloat } from './image';
 import { Dataset, Item, ItemMeta, SkippedItem, Split, checkIndex } from './types';
 
@@ -51,13 +52,6 @@ export function storedDataset(o: StoredDatasetOptions): Dataset {
       return { ...mine[i].meta, image: toFloat(mine[i].pixels) };
     },
   };
-}
-
-/** FNV-1a 32-bit hash of a string. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** A fixed split from a key: `testPercent` % of keys land in test, the same keys on every machine. */
