@@ -3,6 +3,7 @@
  * already embedded, so order does not matter to the encoder); the CLS token is always kept, first.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gatherTokens } from '../core/select';
 import { Seed, checkRatio, flatten, keepCount, shuffleOrders, toRng } from './seed';
 
 export interface PatchDropoutOptions {
@@ -22,30 +23,21 @@ export interface PatchDropoutResult {
 }
 
 /**
- * Differentiable w.r.t. `tokens` on every backend: one `tf.gather` on the flattened [B*(1+)N, D]
- * rows with per-sample offsets (gather with `batchDims` has no usable gradient on wasm).
+ * Differentiable w.r.t. `tokens` on every backend: core's `gatherTokens` (one `tf.gather` on the
+ * flattened rows with per-sample offsets; gather with `batchDims` has no usable gradient on wasm).
  */
 export function patchDropout({ tokens, ratio, hasCls = false, seed }: PatchDropoutOptions): PatchDropoutResult {
   const who = 'patchDropout';
   if (tokens.rank !== 3) throw new Error(`${who}: tokens must be [B, N, D], got [${tokens.shape}]`);
   checkRatio(ratio, who);
-  const [B, L, D] = tokens.shape;
+  const [B, L] = tokens.shape;
   const cls = hasCls ? 1 : 0;
   const N = L - cls;
   if (N < 1) throw new Error(`${who}: tokens [${tokens.shape}] hold no patch tokens${hasCls ? ' after CLS' : ''}`);
   const K = Math.max(1, keepCount(N, ratio));
   const keep = shuffleOrders(B, N, toRng(seed, who)).map((order) => order.slice(0, K));
-
-  // Row ids into [B*L, D]: b*L (CLS) then b*L + cls + patch for each kept patch.
-  const rows = new Int32Array(B * (cls + K));
-  keep.forEach((patches, b) => {
-    const at = b * (cls + K);
-    if (hasCls) rows[at] = b * L;
-    patches.forEach((p, k) => (rows[at + cls + k] = b * L + cls + p));
-  });
-  const kept = tf.tidy(() => {
-    const flat = tf.reshape(tokens, [B * L, D]); // [B, L, D] -> [B*L, D]
-    return tf.reshape(tf.gather(flat, tf.tensor1d(rows, 'int32')), [B, cls + K, D]) as tf.Tensor3D;
-  });
+  // Positions among each sample's L tokens: CLS (0) first, then the kept patches past it.
+  const positions = hasCls ? keep.map((patches) => [0, ...patches.map((p) => p + 1)]) : keep;
+  const kept = tf.tidy(() => gatherTokens(tokens, tf.tensor2d(flatten(positions, cls + K, Int32Array), [B, cls + K], 'int32')));
   return { tokens: kept, keepIndices: tf.tensor2d(flatten(keep, K, Int32Array), [B, K], 'int32') };
 }
