@@ -18,6 +18,9 @@
  *   here with typed-array `set` on the wasm heap instead (batchDims 0, float32/int32).
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdBatchMatMul } from './wasm/batch_matmul';
+import type { WasmBackendHeap } from './wasm/kernels';
+import { registerAdamWKernel } from './wasm/adamw_kernel';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -84,6 +87,11 @@ function installPlainMatMul(name: string): void {
     const transpose = kernelOf('Transpose');
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (name === 'BatchMatMul') {
+      const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+      const batched = simdBatchMatMul(a, b, transposeA, transposeB, backend as unknown as WasmBackendHeap, (x) => transposeLastTwo(x, backend, transpose));
+      if (batched) return batched;
+    }
     if (!transposeA && !transposeB) return plain(args);
     const temps: TensorInfo[] = [];
     let a = inputs.a as TensorInfo;
@@ -242,5 +250,6 @@ export function installWasmKernelFixes(): void {
   installSharedIdentity();
   installSum();
   installGather();
+  registerAdamWKernel();
   installed = true;
 }

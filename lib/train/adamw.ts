@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
+import { ADAMW_KERNEL, type AdamWKernelAttrs } from '../wasm/adamw_kernel';
 
 export interface AdamWOptions {
   /** [β1, β2], default [0.9, 0.999]. */
@@ -59,17 +60,28 @@ export class AdamW {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** t;
     const bc2 = 1 - b2 ** t;
+    const fused = tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null;
     tf.tidy(() => {
       // The step's constants as scalars once, not re-created for every param (~10 per param).
       const c = (x: number) => tf.scalar(x);
-      const [b1s, b1c, b2s, b2c, bc1s, bc2s, eps, lrs] = [b1, 1 - b1, b2, 1 - b2, bc1, bc2, this.eps, lr].map(c);
-      const keep = this.weightDecay === 0 ? null : c(1 - lr * this.weightDecay);
+      const [b1s, b1c, b2s, b2c, bc1s, bc2s, eps, lrs] = fused ? [] : [b1, 1 - b1, b2, 1 - b2, bc1, bc2, this.eps, lr].map(c);
+      const keepValue = this.weightDecay === 0 ? 1 : 1 - lr * this.weightDecay;
+      const keep = this.weightDecay === 0 || fused ? null : c(keepValue);
       for (const [name, g] of grads) {
         const p = this.store.variable(name);
         if (g.shape.join(',') !== p.shape.join(',')) {
           throw new Error(`AdamW: gradient of ${name} has shape [${g.shape}] but the param is [${p.shape}]`);
         }
         const { m, v, decay } = this.slot(name);
+        if (fused) {
+          // one kernel per param (lib/wasm/adamw_kernel.ts): the same float32 ops in the same order
+          const attrs: AdamWKernelAttrs = { b1, b2, bc1, bc2, eps: this.eps, lr, keep: decay ? keepValue : 1 };
+          const [pNew, mNew, vNew] = tf.engine().runKernel(ADAMW_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          m.assign(mNew);
+          v.assign(vNew);
+          p.assign(pNew);
+          continue;
+        }
         const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
         const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
         const denom = tf.add(tf.sqrt(tf.div(vNew, bc2s)), eps);

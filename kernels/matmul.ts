@@ -1,0 +1,151 @@
+/**
+ * Batched matmul C[b] = A[b] · B[b] with 128-bit SIMD, for the small batched products of attention
+ * (tfjs wasm sends batch > 1 to a scalar loop; XNNPACK only sees batch 1).
+ *
+ * Layout: B[b] is row-major [k, n] and C[b] row-major [m, n]; A(i, kk) sits at element
+ * i·aRow + kk·aCol of A[b], so A may be row-major [m, k] (aRow = k, aCol = 1) or transposed,
+ * stored [k, m] (aRow = 1, aCol = m), without a copy. Batch strides are in elements; 0 broadcasts.
+ * Pointers are byte offsets into the tfjs heap (this module imports its memory).
+ */
+
+/** C rows i..i+3 from a 4×8 register tile, then 4-wide and scalar column tails. */
+// @ts-ignore: decorator
+@inline
+function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32): void {
+  const nB = <usize>n << 2;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const a0 = f32x4.splat(load<f32>(ap));
+      const a1 = f32x4.splat(load<f32>(ap + aRow));
+      const a2 = f32x4.splat(load<f32>(ap + 2 * aRow));
+      const a3 = f32x4.splat(load<f32>(ap + 3 * aRow));
+      c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+      c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+      c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+      c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+      c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+      c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+      c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+      c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      ap += aCol;
+      bp += nB;
+    }
+    const cp = c + (<usize>j << 2);
+    v128.store(cp, c00);
+    v128.store(cp, c01, 16);
+    v128.store(cp + nB, c10);
+    v128.store(cp + nB, c11, 16);
+    v128.store(cp + 2 * nB, c20);
+    v128.store(cp + 2 * nB, c21, 16);
+    v128.store(cp + 3 * nB, c30);
+    v128.store(cp + 3 * nB, c31, 16);
+  }
+  for (; j + 4 <= n; j += 4) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      const b0 = v128.load(bp);
+      c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), b0));
+      c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ap + aRow)), b0));
+      c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * aRow)), b0));
+      c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * aRow)), b0));
+      ap += aCol;
+      bp += nB;
+    }
+    const cp = c + (<usize>j << 2);
+    v128.store(cp, c0);
+    v128.store(cp + nB, c1);
+    v128.store(cp + 2 * nB, c2);
+    v128.store(cp + 3 * nB, c3);
+  }
+  for (; j < n; j++) {
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      const bv = load<f32>(bp);
+      s0 += load<f32>(ap) * bv;
+      s1 += load<f32>(ap + aRow) * bv;
+      s2 += load<f32>(ap + 2 * aRow) * bv;
+      s3 += load<f32>(ap + 3 * aRow) * bv;
+      ap += aCol;
+      bp += nB;
+    }
+    const cp = c + (<usize>j << 2);
+    store<f32>(cp, s0);
+    store<f32>(cp + nB, s1);
+    store<f32>(cp + 2 * nB, s2);
+    store<f32>(cp + 3 * nB, s3);
+  }
+}
+
+/** One row of C: 8-, 4- and 1-wide column blocks. */
+// @ts-ignore: decorator
+@inline
+function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32): void {
+  const nB = <usize>n << 2;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      const av = f32x4.splat(load<f32>(ap));
+      c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
+      c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
+      ap += aCol;
+      bp += nB;
+    }
+    const cp = c + (<usize>j << 2);
+    v128.store(cp, c0);
+    v128.store(cp, c1, 16);
+  }
+  for (; j + 4 <= n; j += 4) {
+    let c0 = f32x4.splat(0);
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+      ap += aCol;
+      bp += nB;
+    }
+    v128.store(c + (<usize>j << 2), c0);
+  }
+  for (; j < n; j++) {
+    let s: f32 = 0;
+    let ap = a;
+    let bp = b + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      s += load<f32>(ap) * load<f32>(bp);
+      ap += aCol;
+      bp += nB;
+    }
+    store<f32>(c + (<usize>j << 2), s);
+  }
+}
+
+export function batchMatMul(
+  a: usize, b: usize, c: usize,
+  batch: i32, m: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, aBatch: i32, bBatch: i32,
+): void {
+  const aRowB = <usize>aRow << 2;
+  const aColB = <usize>aCol << 2;
+  const cStride = <usize>(m * n) << 2;
+  for (let bi = 0; bi < batch; bi++) {
+    const A = a + (<usize>(bi * aBatch) << 2);
+    const B = b + (<usize>(bi * bBatch) << 2);
+    const C = c + <usize>bi * cStride;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) rows4(A + <usize>i * aRowB, aRowB, aColB, B, C + (<usize>(i * n) << 2), k, n);
+    for (; i < m; i++) rows1(A + <usize>i * aRowB, aColB, B, C + (<usize>(i * n) << 2), k, n);
+  }
+}
