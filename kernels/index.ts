@@ -1,3 +1,5 @@
-/** mvlm's own wasm kernels, run on the tfjs wasm heap (see lib/wasm/kernels.ts for the loader). */
+/** mvlm's own wasm kernels, run on the tfjs wasm heap (lib/wasm/kernels.ts loads them). */
 export { batchMatMul } from './matmul';
 export { adamw } from './adamw';
+export { gelu, geluGrad } from './gelu';
+export { layerNorm, layerNormGrad } from './layer_norm';

@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './wasm/batch_matmul';
 import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
+import { registerFusedKernels } from './wasm/fused_kernels';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -251,5 +252,6 @@ export function installWasmKernelFixes(): void {
   installSum();
   installGather();
   registerAdamWKernel();
+  registerFusedKernels();
   installed = true;
 }

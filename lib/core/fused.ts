@@ -2,11 +2,31 @@
  * Fused core ops with analytic backward passes (tf.customGrad): fewer kernels per step and no slow
  * wasm transcendental kernels on the hot path. Measured on the wasm backend ([32,17,512] floats):
  * Erf 4.5 ms and Exp 2.1 ms (scalar libm), Sigmoid 0.33 ms (XNNPACK), Mul 0.06 ms.
- * `CORE_FUSED` switches each back to the plain autograd formulation (A/B timing, reference in tests).
+ * On wasm, forward and backward are each one mvlm kernel (lib/wasm/fused_kernels.ts); elsewhere
+ * they are the tensor formulations below (`MVLM_KERNELS` switches the kernels off). `CORE_FUSED`
+ * switches each back to the plain autograd formulation (A/B timing, references in tests).
  */
 import * as tf from '@tensorflow/tfjs';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../wasm/fused_kernels';
+import { MVLM_KERNELS } from '../wasm/kernels';
 
 export const CORE_FUSED = { gelu: true, layerNorm: true };
+
+/** True when mvlm's wasm kernel `name` serves the active backend and `on` (its switch) is set. */
+function hasKernel(name: string, on: boolean): boolean {
+  return on && tf.getKernel(name, tf.getBackend()) != null;
+}
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) => tf.engine().runKernel(name, inputs, attrs);
+
+const geluKernel = tf.customGrad((...args) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  save([x]);
+  return {
+    value: run(GELU_KERNEL, { x }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => run(GELU_GRAD_KERNEL, { x: xs, dy }) as tf.Tensor,
+  };
+});
 
 // Abramowitz & Stegun 7.1.26: erfc(u) ≈ t·P(t)·e^{-u²}, t = 1/(1 + p·u), |error| ≤ 1.5e-7 (u ≥ 0).
 const P = 0.3275911;
@@ -47,7 +67,7 @@ const geluFused = tf.customGrad((...args) => {
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as BERT/ViT use. */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  if (CORE_FUSED.gelu) return geluFused(x);
+  if (CORE_FUSED.gelu) return hasKernel(GELU_KERNEL, MVLM_KERNELS.gelu) ? geluKernel(x) : geluFused(x);
   return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
 }
 
@@ -63,6 +83,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
     return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(gamma).add(beta);
   }
   const D = x.shape[axis];
+  if (hasKernel(LAYER_NORM_KERNEL, MVLM_KERNELS.layerNorm)) return layerNormKernel(eps)(x, gamma, beta);
   const fused = tf.customGrad((...args) => {
     const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const xc = tf.sub(xi, tf.mean(xi, axis, true));
@@ -82,4 +103,17 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
     };
   });
   return fused(x, gamma, beta);
+}
+
+/** LayerNorm as mvlm's wasm kernels; the forward keeps (mean, 1/std) per row for the backward. */
+function layerNormKernel(eps: number) {
+  return tf.customGrad((...args) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, stats] = run(LAYER_NORM_KERNEL, { x, gamma, beta }, { eps }) as tf.Tensor[];
+    save([x, stats, gamma]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [xs, st, g]: tf.Tensor[]) => run(LAYER_NORM_GRAD_KERNEL, { x: xs, stats: st, gamma: g, dy }) as tf.Tensor[],
+    };
+  });
 }

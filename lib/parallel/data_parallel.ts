@@ -30,6 +30,8 @@ export interface ParallelStep {
   /** Mean loss and mean terms over the shards. */
   total: number;
   terms: Record<string, number>;
+  /** Each worker's own time for the step, ms (the rest of the wall time is coordination). */
+  workerMs: number[];
 }
 
 let live = 0;
@@ -112,7 +114,7 @@ export class DataParallel {
     }
     const S = this.numShards;
     for (const k of Object.keys(terms)) terms[k] /= S;
-    return { grads: this.meanGrads(), total: total / S, terms };
+    return { grads: this.meanGrads(), total: total / S, terms, workerMs: done.map((r) => (r.kind === 'done' ? r.ms : NaN)) };
   }
 
   /** Rows of the shared buffer summed in worker order, divided by the shard count. */

@@ -22,5 +22,5 @@ export interface StepMessage {
 
 export type WorkerReply =
   | { kind: 'ready'; names: string[]; total: number }
-  | { kind: 'done'; total: number; terms: Record<string, number> }
+  | { kind: 'done'; total: number; terms: Record<string, number>; /** The worker's own time for the step (weights in, gradients out). */ ms: number }
   | { kind: 'error'; message: string };

@@ -31,9 +31,10 @@ async function main(): Promise<void> {
       return;
     }
     try {
+      const t0 = performance.now();
       loadWeights(task.store, layout, weights);
       const { total, terms } = shardGradients(task, layout, msg.step, msg.shards, msg.numShards, msg.rngState, grads);
-      port.postMessage({ kind: 'done', total, terms } satisfies WorkerReply);
+      port.postMessage({ kind: 'done', total, terms, ms: performance.now() - t0 } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ kind: 'error', message: `worker ${init.index} step ${msg.step}: ${(e as Error).stack ?? e}` } satisfies WorkerReply);
     }

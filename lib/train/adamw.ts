@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
 import { ADAMW_KERNEL, type AdamWKernelAttrs } from '../wasm/adamw_kernel';
+import { MVLM_KERNELS } from '../wasm/kernels';
 
 export interface AdamWOptions {
   /** [β1, β2], default [0.9, 0.999]. */
@@ -60,7 +61,7 @@ export class AdamW {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** t;
     const bc2 = 1 - b2 ** t;
-    const fused = tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null;
+    const fused = MVLM_KERNELS.adamW && tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null;
     tf.tidy(() => {
       // The step's constants as scalars once, not re-created for every param (~10 per param).
       const c = (x: number) => tf.scalar(x);

@@ -5,7 +5,7 @@
  * (the kernel vectorises along B's rows).
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
+import { MVLM_KERNELS, heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
 
 type TensorInfo = tf.TensorInfo;
 type Transpose = (x: TensorInfo) => TensorInfo;
@@ -21,7 +21,7 @@ export function simdBatchMatMul(
   backend: WasmBackendHeap,
   transposeLastTwo: Transpose,
 ): TensorInfo | null {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 3 || b.shape.length < 3) return null;
+  if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 3 || b.shape.length < 3) return null;
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const nA = size(batchA);

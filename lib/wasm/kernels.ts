@@ -16,11 +16,20 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 };
 
+/** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true };
+
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
   batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number): void;
   /** See kernels/adamw.ts. */
   adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, b1: number, b1c: number, b2: number, b2c: number, bc1: number, bc2: number, eps: number, lr: number, keep: number): void;
+  /** See kernels/gelu.ts. */
+  gelu(x: number, y: number, n: number): void;
+  geluGrad(x: number, dy: number, dx: number, n: number): void;
+  /** See kernels/layer_norm.ts: stats is [rows, 2] (mean, 1/std). */
+  layerNorm(x: number, gamma: number, beta: number, y: number, stats: number, rows: number, d: number, eps: number): void;
+  layerNormGrad(x: number, stats: number, gamma: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
 }
 
 /** The tfjs wasm backend's parts this module touches. */
@@ -35,15 +44,20 @@ const FILE = 'mvlm_kernels.wasm';
 /** dist/lib/wasm -> dist/wasm (built package); lib/wasm -> dist/wasm (ts-node from the repo). */
 const CANDIDATES = [path.resolve(__dirname, '..', '..', 'wasm', FILE), path.resolve(__dirname, '..', '..', 'dist', 'wasm', FILE)];
 
+/** Path of the built kernels; fails with the command that builds them. */
+export function kernelsFile(): string {
+  const file = CANDIDATES.find((f) => fs.existsSync(f));
+  if (!file) throw new Error(`mvlm: wasm kernels not built (looked for ${CANDIDATES.join(', ')}); run \`npm run build:wasm\``);
+  return file;
+}
+
 let loaded: { memory: WasmMemory; kernels: MvlmKernels } | undefined;
 
 /** The kernels bound to `backend`'s heap (instantiated once per heap). */
 export function mvlmKernels(backend: WasmBackendHeap): MvlmKernels {
   const memory = backend.wasm.asm.memory;
   if (loaded && loaded.memory === memory) return loaded.kernels;
-  const file = CANDIDATES.find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`mvlm: wasm kernels not built (looked for ${CANDIDATES.join(', ')}); run \`npm run build:wasm\``);
-  const module = new WebAssembly.Module(fs.readFileSync(file));
+  const module = new WebAssembly.Module(fs.readFileSync(kernelsFile()));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   loaded = { memory, kernels: instance.exports as unknown as MvlmKernels };
   return loaded.kernels;
@@ -54,4 +68,39 @@ export function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
   const entry = backend.dataIdMap.get(t.dataId);
   if (!entry) throw new Error(`mvlm wasm kernels: tensor [${t.shape}] has no data on the wasm heap`);
   return entry.memoryOffset;
+}
+
+/** What a heap kernel's body gets: the kernels, tensor → heap offset, and float32 output allocation. */
+export interface HeapContext {
+  kernels: MvlmKernels;
+  ptr(t: tf.TensorInfo): number;
+  output(shape: number[]): tf.TensorInfo;
+}
+
+/**
+ * Register `name` on the wasm backend as a kernel over float32 inputs that runs `body` on the heap
+ * (no-op when already registered). Inputs of another dtype fail with the kernel and input named.
+ */
+export function registerHeapKernel(
+  name: string,
+  body: (ctx: HeapContext, inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>) => tf.TensorInfo | tf.TensorInfo[],
+): void {
+  if (tf.getKernel(name, 'wasm') != null) return;
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const heap = backend as unknown as WasmBackendHeap;
+      const named = inputs as Record<string, tf.TensorInfo>;
+      for (const [key, t] of Object.entries(named)) {
+        if (t.dtype !== 'float32') throw new Error(`${name}: input ${key} is ${t.dtype} [${t.shape}], want float32`);
+      }
+      const ctx: HeapContext = {
+        kernels: mvlmKernels(heap),
+        ptr: (t) => heapOffset(heap, t),
+        output: (shape) => heap.makeOutput(shape, 'float32'),
+      };
+      return body(ctx, named, attrs as Record<string, unknown>);
+    },
+  });
 }

@@ -1,0 +1,152 @@
+/**
+ * mvlm's own wasm kernels (kernels/*.ts on the tfjs heap) against the same computation on the cpu
+ * backend, where the tensor formulations run: values and gradients, odd sizes that exercise the
+ * SIMD tails, and no leaks.
+ */
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { initBackend, useBackend } from '../../lib/backend';
+import { gelu } from '../../lib/core';
+import { layerNorm } from '../../lib/core/fused';
+import { ParamStore } from '../../lib/core/params';
+import { Rng } from '../../lib/random';
+import { AdamW } from '../../lib/train/adamw';
+import { kernelsFile } from '../../lib/wasm/kernels';
+import { expectNoLeak, maxRelError } from '../helpers';
+
+type Arrays = number[][];
+declare const WebAssembly: { Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } };
+
+/** `fn` on wasm (checked for leaks) and on cpu; returns both results as plain arrays. */
+async function onBoth(fn: () => Arrays): Promise<{ wasm: Arrays; cpu: Arrays }> {
+  const wasm = await expectNoLeak(fn);
+  await useBackend('cpu');
+  try {
+    return { wasm, cpu: fn() };
+  } finally {
+    await useBackend('wasm');
+  }
+}
+
+const seeded = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+const arrays = (ts: tf.Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
+
+/** Every output within `tol` of cpu's, normwise: max |wasm − cpu| / max |cpu|. */
+function expectClose(r: { wasm: Arrays; cpu: Arrays }, tol: number): void {
+  expect(r.wasm.length).to.equal(r.cpu.length);
+  r.wasm.forEach((w, i) => {
+    const c = r.cpu[i];
+    expect(w.length, `output ${i} size`).to.equal(c.length);
+    const scale = Math.max(...c.map(Math.abs));
+    const err = Math.max(...w.map((v, j) => Math.abs(v - c[j]))) / scale;
+    expect(err, `output ${i}`).to.be.below(tol);
+  });
+}
+
+describe('wasm/kernels', function () {
+  before(async function () {
+    if ((await initBackend()).backend !== 'wasm') this.skip();
+  });
+
+  it('the module imports only the heap and writes no data of its own (it cannot clobber tensors)', () => {
+    const file = kernelsFile();
+    const module = new WebAssembly.Module(fs.readFileSync(file));
+    expect(WebAssembly.Module.imports(module)).to.deep.equal([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const bytes = fs.readFileSync(file);
+    // section ids: 11 = data, 6 = global; walk the section headers (LEB128 sizes)
+    const ids: number[] = [];
+    for (let at = 8; at < bytes.length; ) {
+      ids.push(bytes[at++]);
+      let size = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[at++];
+        size |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+      at += size;
+    }
+    expect(ids).to.not.include(11);
+    expect(ids).to.not.include(6);
+  });
+
+  // [a, b, transposeA, transposeB]; broadcast batches are checked in value only (tfjs's own
+  // BatchMatMul gradient does not reduce a broadcast batch: "gradient of input 'a' has shape …")
+  const products: [number[], number[], boolean, boolean][] = [
+    [[3, 5, 7], [3, 7, 9], false, false],
+    [[3, 7, 5], [3, 7, 17], true, false],
+    [[2, 4, 5, 3], [2, 4, 9, 3], false, true],
+    [[2, 3, 5], [2, 1, 3], true, true],
+    [[1, 6, 8], [4, 8, 13], false, false], // a broadcast over the batch
+    [[4, 9, 1], [1, 1, 12], false, false],
+    [[8, 17, 32], [8, 17, 32], false, true], // attention-sized, k a multiple of 4
+  ];
+  for (const [sa, sb, ta, tb] of products) {
+    it(`batched matMul [${sa}]${ta ? 'ᵀ' : ''} · [${sb}]${tb ? 'ᵀ' : ''} equals cpu in value and gradients`, async () => {
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const a = seeded(sa, 1);
+          const b = seeded(sb, 2);
+          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb).mul(seeded(tf.matMul(x, y, ta, tb).shape, 3)).sum();
+          const broadcast = sa[0] !== sb[0];
+          return arrays([tf.matMul(a, b, ta, tb), ...(broadcast ? [] : tf.grads(f)([a, b]))]);
+        }),
+      );
+      expectClose(r, 1e-6);
+    });
+  }
+
+  it('GELU forward and backward equal the tensor formulation (odd sizes, 0, large |x|)', async () => {
+    for (const n of [1, 2, 3, 5, 131]) {
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const x = tf.concat([tf.tensor1d([0, -1e-7, 30, -30, 9.5, -9.5]), seeded([n], n).mul(3)]);
+          const w = seeded(x.shape, 7);
+          return arrays([gelu(x), tf.grad((t: tf.Tensor) => gelu(t).mul(w).sum())(x)]);
+        }),
+      );
+      // both approximate erfc by A&S 7.1.26; they differ in e^{−x²/2} (exp polynomial vs sigmoid)
+      expectClose(r, 1e-6);
+    }
+  });
+
+  it('LayerNorm forward and backward equal the tensor formulation (D with and without a SIMD tail)', async () => {
+    for (const d of [4, 7, 130]) {
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const x = seeded([3, 5, d], d).mul(2).add(1);
+          const gamma = seeded([d], 11).mul(0.3).add(1);
+          const beta = seeded([d], 12).mul(0.3);
+          const w = seeded([3, 5, d], 13);
+          const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => layerNorm(a, g, b, 1e-6).mul(w).sum();
+          return arrays([layerNorm(x, gamma, beta, 1e-6), ...tf.grads(f)([x, gamma, beta])]);
+        }),
+      );
+      expectClose(r, 1e-6);
+    }
+  });
+
+  it('AdamW: the one-kernel update equals the tensor update (three steps, decay on and off)', async () => {
+    const r = await onBoth(() => {
+      const store = new ParamStore(new Rng(0));
+      store.get('w', [7, 5], { kind: 'truncatedNormal', std: 1 }); // rank 2: decayed
+      store.get('b', [5], { kind: 'truncatedNormal', std: 1 }); // rank 1: not decayed
+      const opt = new AdamW(store, { weightDecay: 0.1 });
+      try {
+        for (let s = 0; s < 3; s++) {
+          const grads = new Map([
+            ['w', seeded([7, 5], 10 + s)],
+            ['b', seeded([5], 20 + s)],
+          ]);
+          opt.apply(grads, 1e-2);
+          grads.forEach((g) => g.dispose());
+        }
+        return [...arrays([store.variable('w'), store.variable('b')]), ...arrays([...opt.stateTensors().values()])];
+      } finally {
+        opt.dispose();
+        store.dispose();
+      }
+    });
+    expectClose(r, 1e-7);
+  });
+});
