@@ -22,6 +22,7 @@ import { simdBatchMatMul } from './wasm/batch_matmul';
 import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
+import { installCopyKernels } from './wasm/copy_kernels';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -59,7 +60,7 @@ export function setWasmFix(name: string, on: boolean): void {
   tf.registerKernel({ ...v.stock, kernelFunc: on ? v.patched : v.stock.kernelFunc });
 }
 
-export const WASM_FIXES = ['Transpose', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2'];
+export const WASM_FIXES = ['Transpose', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2', 'Slice', 'SplitV', 'Concat'];
 
 function kernelOf(name: string): KernelFunc {
   const config = tf.getKernel(name, BACKEND);
@@ -251,6 +252,7 @@ export function installWasmKernelFixes(): void {
   installSharedIdentity();
   installSum();
   installGather();
+  installCopyKernels(override, kernelOf);
   registerAdamWKernel();
   registerFusedKernels();
   installed = true;

@@ -4,9 +4,10 @@
  * Method (also in the README's Performance section):
  *  - step time: median wall time of ≥ 10 forward+backward+Adam steps after 2 warm-up steps;
  *  - FLOPs/step: 3 × the forward matmul FLOPs counted from one profiled forward (flops.ts);
- *  - MFU: (FLOPs/step ÷ step time) ÷ the plain matmul peak, measured in the same process on the
- *    config's own widest products (MLP fc1/fc2 over the image rows, the MLM decoder), so it is a
- *    ratio that holds on a noisy machine;
+ *  - MFU: (FLOPs/step ÷ step time) ÷ the plain matmul peak on the config's own widest products
+ *    (MLP fc1/fc2 over the image rows, the MLM decoder), sampled between the timed steps (median
+ *    FLOP/s of the best shape), so steps and peak see the same load on a shared machine;
+ *  - FLIP: image tower with and without 50 % patch dropout, timed in alternation, median ratio;
  *  - top kernels: one profiled training step, kernel times summed by name.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +17,7 @@ import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
 import { KernelSummary, forwardFlops, profileKernels, topKernels } from './flops';
 import { buildStep } from './step';
-import { MatmulPeak, matmulPeak, medianMs } from './timing';
+import { MatmulPeak, interleavedPeak, matmulPeak, median, pairedTimesMs, timesMs } from './timing';
 
 export interface BenchOptions {
   /** Reference configs to run (default tiny and small). */
@@ -42,6 +43,7 @@ export interface StepRow {
   /** Achieved model FLOP/s. */
   flopsPerSec: number;
   mfu: number;
+  /** The matmul peak the MFU divides by (sampled between this row's steps). */
   peakFlops: number;
   topKernels: KernelSummary[];
   /** tf.memory().numTensors before and after the timed steps. */
@@ -86,10 +88,18 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
     const flopsPerStep = 3 * fwd;
     s.step(0);
     s.step(1);
+    const probe = interleavedPeak(peak.shapes.map((p) => p.shape));
     const before = tf.memory().numTensors;
     let i = 2;
-    const stepMs = medianMs(() => s.step(i++), steps, 0);
+    const times: number[] = [];
+    for (let k = 0; k < steps; k++) {
+      times.push(...timesMs(() => s.step(i++), 1, 0));
+      probe.sample();
+    }
+    const stepMs = median(times);
     const after = tf.memory().numTensors;
+    const peakFlops = probe.peak();
+    probe.dispose();
     const records = await profileKernels(() => {
       s.step(i++);
       return [];
@@ -102,9 +112,9 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
       samplesPerSec: cfg.batchSize / (stepMs / 1000),
       flopsPerStep,
       flopsPerSec,
-      mfu: flopsPerSec / peak.flops,
-      peakFlops: peak.flops,
-      topKernels: topKernels(records, peak.flops),
+      mfu: flopsPerSec / peakFlops,
+      peakFlops,
+      topKernels: topKernels(records, peakFlops),
       numTensors: [before, after],
     };
   } finally {
@@ -129,9 +139,10 @@ export function benchFlip(cfg: BenchConfig, steps: number): FlipRow {
     tf.dispose([value, ...Object.values(grads)]);
   };
   try {
-    const fullMs = medianMs(run({}), steps);
-    const droppedMs = medianMs(run({ keep }), steps);
-    return { fullMs, droppedMs, speedup: fullMs / droppedMs };
+    const t = pairedTimesMs(run({}), run({ keep }), steps);
+    // median of per-pair ratios: load that comes and goes on a shared machine hits both sides alike
+    const ratios = t.a.map((full, i) => full / t.b[i]);
+    return { fullMs: median(t.a), droppedMs: median(t.b), speedup: median(ratios) };
   } finally {
     tf.dispose(keep);
     disposeBatch(batch);

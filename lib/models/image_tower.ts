@@ -10,6 +10,7 @@ import {
   TransformerEncoder,
   gatherTokens,
   maskedMean,
+  patchify,
   tokenAt,
 } from '../core';
 
@@ -60,11 +61,7 @@ export class ImageTower {
 
   /** Patch embeddings with positions, before any masking: images [B, H, W, C] -> [B, N, D]. */
   embed(images: tf.Tensor4D, replaceMask?: tf.Tensor2D): tf.Tensor3D {
-    const [, H, W, C] = images.shape;
-    const { imageSize, channels } = this.cfg;
-    if (H !== imageSize || W !== imageSize || C !== channels) {
-      throw new Error(`${this.name}: images are [${images.shape}], expected [B, ${imageSize}, ${imageSize}, ${channels}]`);
-    }
+    this.checkImages(images);
     let x = this.patchEmbed.apply(images);
     if (replaceMask) {
       const m = replaceMask.toFloat().expandDims(2); // [B, N] -> [B, N, 1]
@@ -73,12 +70,40 @@ export class ImageTower {
     return this.positions.apply(x);
   }
 
+  /**
+   * Embeddings of the visible patches only, images [B, H, W, C], keep int32 [B, K] -> [B, K, D]:
+   * the values of embed() then gather, with the patch projection (forward and backward) over K
+   * patches instead of N — what makes FLIP's and MAE's dropped patches free.
+   */
+  embedVisible(images: tf.Tensor4D, keep: tf.Tensor2D): tf.Tensor3D {
+    this.checkImages(images);
+    return tf.tidy(() => {
+      const patches = gatherTokens(patchify(images, this.cfg.patchSize), keep); // [B, K, P·P·C]
+      const table = this.positions.table.reshape([this.numPatches, this.cfg.width]);
+      return this.patchEmbed.proj.apply(patches).add(tf.gather(table, keep)) as tf.Tensor3D;
+    });
+  }
+
   /** images [B, H, W, C] -> CLS + visible patch states [B, 1+K, D] and the pooled [B, D]. */
   encode(images: tf.Tensor4D, opts: ImageEncodeOptions, ctx: ForwardContext): ImageEncoding {
-    let x = this.embed(images, opts.replaceMask);
-    if (opts.keep) x = gatherTokens(x, opts.keep);
-    const hidden = this.encoder.apply(this.cls.prepend(x), {}, ctx).last;
+    const hidden = this.encoder.apply(this.cls.prepend(this.visibleTokens(images, opts)), {}, ctx).last;
     return { hidden, pooled: this.pool(hidden) };
+  }
+
+  /** images [B, H, W, C] -> [B, K, D] embedded visible patches (K = N without `keep`), no CLS. */
+  visibleTokens(images: tf.Tensor4D, opts: ImageEncodeOptions): tf.Tensor3D {
+    if (!opts.keep) return this.embed(images, opts.replaceMask);
+    // mask tokens replace patches before the gather, so only then are all N patches embedded
+    if (opts.replaceMask) return gatherTokens(this.embed(images, opts.replaceMask), opts.keep);
+    return this.embedVisible(images, opts.keep);
+  }
+
+  private checkImages(images: tf.Tensor4D): void {
+    const [, H, W, C] = images.shape;
+    const { imageSize, channels } = this.cfg;
+    if (H !== imageSize || W !== imageSize || C !== channels) {
+      throw new Error(`${this.name}: images are [${images.shape}], expected [B, ${imageSize}, ${imageSize}, ${channels}]`);
+    }
   }
 
   /** hidden [B, 1+K, D] -> [B, D] */

@@ -4,7 +4,7 @@
  * cross-modality, single-stream and decoder modules the objectives ask for.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ForwardContext, Linear, ParamStore, TransformerEncoder, TypeEmbedding, gatherTokens, tokenAt } from '../core';
+import { ForwardContext, Linear, ParamStore, TransformerEncoder, TypeEmbedding, tokenAt } from '../core';
 import { CaptionDecoder, ItmHead, LogitScale, PixelDecoder, Projection, TokenClassifier } from '../heads';
 import { Rng } from '../random';
 import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } from './config';
@@ -198,9 +198,7 @@ export class VisionLanguageModel {
    */
   encodeJoint(images: tf.Tensor4D, keep: tf.Tensor2D | undefined, ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): JointEncoding {
     if (!this.types) throw new Error('encodeJoint needs model.singleStream: true');
-    let patches = this.image.embed(images);
-    if (keep) patches = gatherTokens(patches, keep);
-    const img = this.image.cls.prepend(this.types.apply(patches, 0));
+    const img = this.image.cls.prepend(this.types.apply(this.image.visibleTokens(images, { keep }), 0));
     const txt = this.types.apply(this.text.embed(ids), 1);
     const [B, Li] = img.shape;
     const T = txt.shape[1];

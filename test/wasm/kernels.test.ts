@@ -149,4 +149,42 @@ describe('wasm/kernels', function () {
     });
     expectClose(r, 1e-7);
   });
+
+  it('Slice, SplitV and Concat copy the same elements as cpu (any axis, rank 1-5, int32, empty parts)', async () => {
+    const r = await onBoth(() =>
+      tf.tidy(() => {
+        const x = tf.range(0, 2 * 3 * 4 * 5 * 6).reshape([2, 3, 4, 5, 6]);
+        const xi = tf.range(0, 60, 1, 'int32').reshape([3, 4, 5]);
+        const outs: tf.Tensor[] = [
+          tf.slice(x, [1, 0, 1, 2, 0], [1, -1, 2, 3, -1]),
+          tf.slice(x, [0, 1, 0, 0, 3], [2, 2, 4, 5, 3]),
+          tf.slice(x.reshape([720]), [5], [100]),
+          tf.slice(xi, [1, 1, 1], [2, 3, 4]),
+          tf.slice(x, [0, 0, 0, 0, 0], [2, 3, 4, 5, 0]),
+          ...tf.split(x, [1, 2, 3], 4),
+          ...tf.split(x, 2, 2),
+          ...tf.split(xi, [3, 0, 2], 2),
+          tf.concat([xi, xi.mul(2), xi.slice([0, 0, 0], [3, 4, 0])], 2),
+          tf.concat([x, x.add(1)], 0),
+          tf.concat([x.slice([0, 0, 0, 0, 0], [2, 1, 4, 5, 6]), x], 1),
+        ];
+        return outs.map((t) => [...t.shape, -1, ...Array.from(t.dataSync())]);
+      }),
+    );
+    expect(r.wasm).to.deep.equal(r.cpu);
+  });
+
+  it('the gradient of a last-axis split (a concat) equals cpu', async () => {
+    const r = await onBoth(() =>
+      tf.tidy(() => {
+        const x = seeded([4, 7, 12], 1);
+        const f = (t: tf.Tensor) => {
+          const [q, k, v] = tf.split(t, 3, 2);
+          return q.mul(k).add(v.square()).sum();
+        };
+        return arrays([tf.grad(f)(x)]);
+      }),
+    );
+    expectClose(r, 1e-7);
+  });
 });
