@@ -1,8 +1,10 @@
 /**
- * Batched products (batch > 1, e.g. attention's [B·H, T, d] × [B·H, d, T]) on mvlm's SIMD kernel:
- * the stock wasm backend runs them in a scalar loop at 15-50x the time of XNNPACK's plain product.
- * A transposed A is read in place through strides; a transposed B is transposed once first
- * (the kernel vectorises along B's rows).
+ * Products on mvlm's SIMD kernels (kernels/matmul.ts, kernels/matmul_nt.ts):
+ *  - batch > 1 (attention's [B·H, T, d] products): the stock wasm backend runs them in a scalar
+ *    loop at 15-50x the time of XNNPACK's plain product;
+ *  - a·bᵀ at any batch (dX = dY·Wᵀ, Q·Kᵀ): dot products of contiguous rows, no transpose of b
+ *    and no XNNPACK packing of the weight on every call.
+ * A transposed a is read in place through strides (a·b); aᵀ·bᵀ transposes b once first.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MVLM_KERNELS, heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
@@ -21,7 +23,7 @@ export function simdBatchMatMul(
   backend: WasmBackendHeap,
   transposeLastTwo: Transpose,
 ): TensorInfo | null {
-  if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 3 || b.shape.length < 3) return null;
+  if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const nA = size(batchA);
@@ -29,9 +31,10 @@ export function simdBatchMatMul(
   // same batch, or one side broadcast whole; anything fancier goes to the stock kernel
   const sameBatch = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
   if (!sameBatch && nA !== 1 && nB !== 1) return null;
-  const outBatch = nA >= nB ? batchA : batchB;
   const batch = Math.max(nA, nB);
-  if (batch < 2) return null; // batch 1 stays on XNNPACK (measured: as fast or faster)
+  const dot = transposeB && !transposeA;
+  if (batch < 2 && !dot) return null; // a plain 2-D product stays on XNNPACK
+  const outBatch = nA >= nB ? batchA : batchB;
   const [ra, ca] = a.shape.slice(-2);
   const m = transposeA ? ca : ra;
   const k = transposeA ? ra : ca;
@@ -39,16 +42,18 @@ export function simdBatchMatMul(
   const kB = transposeB ? cb : rb;
   const n = transposeB ? rb : cb;
   if (k !== kB) throw new Error(`BatchMatMul: inner dimensions differ: a [${a.shape}]${transposeA ? 'ᵀ' : ''} · b [${b.shape}]${transposeB ? 'ᵀ' : ''}`);
+  const kernels = mvlmKernels(backend);
+  const out = backend.makeOutput([...outBatch, m, n], 'float32');
+  if (m * n * batch === 0) return out;
+  const [pa, pc] = [heapOffset(backend, a), heapOffset(backend, out)];
+  const [strideA, strideB] = [nA === 1 ? 0 : m * k, nB === 1 ? 0 : k * n];
+  if (dot) {
+    kernels.batchMatMulNT(pa, heapOffset(backend, b), pc, batch, m, k, n, strideA, strideB);
+    return out;
+  }
   const bRowMajor = transposeB ? transposeLastTwo(b) : b;
   try {
-    const out = backend.makeOutput([...outBatch, m, n], 'float32');
-    if (m * n * batch === 0) return out;
-    mvlmKernels(backend).batchMatMul(
-      heapOffset(backend, a), heapOffset(backend, bRowMajor), heapOffset(backend, out),
-      batch, m, k, n,
-      transposeA ? 1 : k, transposeA ? m : 1,
-      nA === 1 ? 0 : m * k, nB === 1 ? 0 : k * n,
-    );
+    kernels.batchMatMul(pa, heapOffset(backend, bRowMajor), pc, batch, m, k, n, transposeA ? 1 : k, transposeA ? m : 1, strideA, strideB);
     return out;
   } finally {
     if (bRowMajor !== b) backend.disposeData(bRowMajor.dataId);
