@@ -23,6 +23,8 @@ export function matmulFlops(name: string, inputShapes: number[][], outputShapes:
 
 export interface KernelRecord {
   name: string;
+  /** Input shapes as JSON, e.g. [[512,192],[512,128]]. */
+  shapes: string;
   ms: number;
   flops: number;
 }
@@ -36,7 +38,7 @@ export async function profileKernels(fn: () => tf.TensorContainer): Promise<Kern
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     const inputs = (k.inputShapes ?? []) as number[][];
     const outputs = (k.outputShapes ?? []) as number[][];
-    records.push({ name: k.name, ms, flops: matmulFlops(k.name, inputs, outputs) });
+    records.push({ name: k.name, shapes: JSON.stringify(inputs), ms, flops: matmulFlops(k.name, inputs, outputs) });
   }
   return records;
 }
@@ -77,4 +79,39 @@ export function topKernels(records: KernelRecord[], peakFlops: number, n = 5): K
       calls: e.calls,
       ...(e.flops > 0 ? { vsPeak: e.ms / 1000 / (e.flops / peakFlops) } : {}),
     }));
+}
+
+export interface HotMatmul {
+  /** Kernel name and input shapes. */
+  kernel: string;
+  /** Median share of the profiled step's kernel time. */
+  share: number;
+  /** Median time over the time the plain matmul peak needs for the same FLOPs. */
+  vsPeak: number;
+}
+
+/**
+ * Matmul (kernel, shapes) groups on the hot path — at least `minShare` of a step's kernel time —
+ * with their median time/peak-time ratio over several profiled steps (one step's profile is noisy:
+ * a GC pause or heap growth lands on whichever kernel runs), slowest ratio first.
+ */
+export function hotMatmuls(steps: KernelRecord[][], peakFlops: number, minShare = 0.01): HotMatmul[] {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const groups = new Map<string, { ms: number[]; share: number[]; flops: number }>();
+  steps.forEach((records, i) => {
+    const total = records.reduce((s, r) => s + r.ms, 0) || 1;
+    for (const r of records) {
+      if (r.flops === 0) continue;
+      const key = `${r.name} ${r.shapes}`;
+      const g = groups.get(key) ?? { ms: steps.map(() => 0), share: steps.map(() => 0), flops: 0 };
+      g.ms[i] += r.ms;
+      g.share[i] += r.ms / total;
+      if (i === 0) g.flops += r.flops;
+      groups.set(key, g);
+    }
+  });
+  return [...groups.entries()]
+    .map(([kernel, g]) => ({ kernel, share: median(g.share), vsPeak: median(g.ms) / 1000 / (g.flops / peakFlops) }))
+    .filter((h) => h.share >= minShare)
+    .sort((a, b) => b.vsPeak - a.vsPeak);
 }

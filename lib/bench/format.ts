@@ -34,6 +34,8 @@ export function formatBench(r: BenchResult): string {
   for (const x of r.rows) {
     const top = x.topKernels.map((k) => `${k.name} ${pct(k.share)}${k.vsPeak ? ` (${k.vsPeak.toFixed(1)}x peak time)` : ''}`);
     out.push(`top kernels ${x.name}: ${top.join(', ')}`);
+    const hot = x.hotMatmuls[0];
+    if (hot) out.push(`  slowest hot matmul (of ${x.hotMatmuls.length} with >= 1% of kernel time): ${hot.kernel} ${hot.vsPeak.toFixed(2)}x peak time, ${pct(hot.share)} of the step`);
   }
   if (r.flip) {
     out.push(`FLIP image tower fwd+bwd: all patches ${r.flip.fullMs.toFixed(1)} ms, 50% dropped ${r.flip.droppedMs.toFixed(1)} ms, ${r.flip.speedup.toFixed(2)}x`);

@@ -15,7 +15,10 @@ import { ParallelRow, benchDataParallel } from '../parallel/bench_row';
 import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
-import { KernelSummary, forwardFlops, profileKernels, topKernels } from './flops';
+import { HotMatmul, KernelRecord, KernelSummary, forwardFlops, hotMatmuls, profileKernels, topKernels } from './flops';
+
+/** Profiled steps per row (medians over them for the hot-kernel ratios). */
+const PROFILED_STEPS = 3;
 import { buildStep } from './step';
 import { MatmulPeak, interleavedPeak, matmulPeak, median, pairedTimesMs, timesMs } from './timing';
 
@@ -46,6 +49,8 @@ export interface StepRow {
   /** The matmul peak the MFU divides by (sampled between this row's steps). */
   peakFlops: number;
   topKernels: KernelSummary[];
+  /** Matmul groups with ≥ 1 % of the step's kernel time, slowest vs the peak first (the 2x rule). */
+  hotMatmuls: HotMatmul[];
   /** tf.memory().numTensors before and after the timed steps. */
   numTensors: [number, number];
 }
@@ -100,10 +105,16 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
     const after = tf.memory().numTensors;
     const peakFlops = probe.peak();
     probe.dispose();
-    const records = await profileKernels(() => {
-      s.step(i++);
-      return [];
-    });
+    const profiled: KernelRecord[][] = [];
+    for (let k = 0; k < PROFILED_STEPS; k++) {
+      profiled.push(
+        await profileKernels(() => {
+          s.step(i++);
+          return [];
+        }),
+      );
+    }
+    const records = profiled.flat();
     const flopsPerSec = flopsPerStep / (stepMs / 1000);
     return {
       name: cfg.name,
@@ -115,6 +126,7 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
       mfu: flopsPerSec / peakFlops,
       peakFlops,
       topKernels: topKernels(records, peakFlops),
+      hotMatmuls: hotMatmuls(profiled, peakFlops),
       numTensors: [before, after],
     };
   } finally {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, TINY, forwardFlops, matmulFlops, runBench } from '../../lib/bench';
+import { BenchConfig, KernelRecord, TINY, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { expectNoLeak } from '../helpers';
 
 /** The tiny reference shrunk so the whole benchmark runs in a few seconds. */
@@ -36,6 +36,11 @@ describe('bench', () => {
         expect(row.mfu, row.name).to.be.above(0).and.below(1.5);
         expect(row.topKernels.length, row.name).to.be.within(1, 5);
         expect(row.numTensors[1], row.name).to.equal(row.numTensors[0]);
+        for (const h of row.hotMatmuls) {
+          expect(h.kernel, row.name).to.match(/^(BatchMatMul|_FusedMatMul) \[\[/);
+          expect(h.share, row.name).to.be.at.least(0.01);
+          expect(h.vsPeak, row.name).to.be.above(0);
+        }
       }
       // CLIP + MLM + MAE costs more than CLIP alone on the same towers
       expect(r.rows[0].flopsPerStep).to.be.above(r.rows[1].flopsPerStep);
@@ -43,5 +48,22 @@ describe('bench', () => {
       expect(r.numTensorsFlat).to.equal(true);
       JSON.parse(JSON.stringify(r));
     });
+  });
+});
+
+describe('bench/hotMatmuls', () => {
+  const rec = (shapes: string, ms: number, flops: number): KernelRecord => ({ name: flops ? 'BatchMatMul' : 'Add', shapes, ms, flops });
+  it('takes the median over profiled steps, keeps groups with >= 1% of the time, slowest ratio first', () => {
+    const peak = 1e9; // 1 GFLOP/s: 1e6 FLOPs take 1 ms at peak
+    const steps = [
+      [rec('[[a]]', 2, 1e6), rec('[[b]]', 1.5, 1e6), rec('[[c]]', 0.001, 1e6), rec('[[x]]', 96.5, 0)],
+      [rec('[[a]]', 9, 1e6), rec('[[b]]', 1.5, 1e6), rec('[[c]]', 0.001, 1e6), rec('[[x]]', 89.5, 0)], // a GC pause lands on a
+      [rec('[[a]]', 2, 1e6), rec('[[b]]', 2, 1e6), rec('[[c]]', 0.001, 1e6), rec('[[x]]', 96, 0)],
+    ];
+    const hot = hotMatmuls(steps, peak);
+    expect(hot.map((h) => h.kernel)).to.deep.equal(['BatchMatMul [[a]]', 'BatchMatMul [[b]]']);
+    expect(hot[0].vsPeak).to.be.closeTo(2, 1e-9);
+    expect(hot[1].vsPeak).to.be.closeTo(1.5, 1e-9);
+    expect(hot[0].share).to.be.closeTo(0.02, 1e-5);
   });
 });

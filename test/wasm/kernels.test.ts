@@ -80,6 +80,8 @@ describe('wasm/kernels', function () {
     [[1, 6, 8], [4, 8, 13], false, false], // a broadcast over the batch
     [[4, 9, 1], [1, 1, 12], false, false],
     [[8, 17, 32], [8, 17, 32], false, true], // attention-sized, k a multiple of 4
+    [[9, 6], [7, 6], false, true], // 2-D a·bᵀ (dX = dY·Wᵀ) on the dot kernel
+    [[30, 6], [30, 10], true, false], // 2-D aᵀ·b with a small output (weight gradient)
   ];
   for (const [sa, sb, ta, tb] of products) {
     it(`batched matMul [${sa}]${ta ? 'ᵀ' : ''} · [${sb}]${tb ? 'ᵀ' : ''} equals cpu in value and gradients`, async () => {
@@ -88,7 +90,7 @@ describe('wasm/kernels', function () {
           const a = seeded(sa, 1);
           const b = seeded(sb, 2);
           const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb).mul(seeded(tf.matMul(x, y, ta, tb).shape, 3)).sum();
-          const broadcast = sa[0] !== sb[0];
+          const broadcast = sa.length > 2 && sa[0] !== sb[0];
           return arrays([tf.matMul(a, b, ta, tb), ...(broadcast ? [] : tf.grads(f)([a, b]))]);
         }),
       );
