@@ -8,6 +8,7 @@ import { VisionLanguageModel } from '../models';
 import { Rng } from '../random';
 import { AdamW } from '../train/adamw';
 import { BENCH_TASK_MODULE } from './bench_task';
+import { parallelCeiling } from './ceiling';
 import { DataParallel } from './data_parallel';
 
 export interface ParallelRow {
@@ -17,15 +18,21 @@ export interface ParallelRow {
   oneWorkerMs: number;
   manyWorkersMs: number;
   speedup: number;
+  /** Median time per shard inside the workers (compute only): with 1 worker, and with all at once. */
+  shardMs: { oneWorker: number; manyWorkers: number };
+  /** The machine's parallel ceiling measured just before (lib/parallel/ceiling.ts): ≈ workers on idle cores. */
+  ceiling: number;
 }
 
-async function stepTimes(cfg: BenchConfig, workers: number, shards: number, steps: number): Promise<number[]> {
+/** Step wall times, and each step's slowest worker time per shard it ran. */
+async function stepTimes(cfg: BenchConfig, workers: number, shards: number, steps: number): Promise<{ step: number[]; shard: number[] }> {
   const seed = 0;
   const model = new VisionLanguageModel(cfg.model, BENCH_TEXT, seed);
   const optimizer = new AdamW(model.store, { weightDecay: 0 });
   const source = { module: BENCH_TASK_MODULE, exportName: 'benchShardTask', args: { cfg, seed } };
   const dp = await DataParallel.start({ workers, shards, source, store: model.store });
   const times: number[] = [];
+  const shard: number[] = [];
   try {
     const rng = new Rng(1);
     for (let s = 1; s <= steps + 2; s++) {
@@ -33,9 +40,13 @@ async function stepTimes(cfg: BenchConfig, workers: number, shards: number, step
       const r = await dp.gradients(s, rng.fork(`step ${s}`).getState());
       optimizer.apply(r.grads, 1e-4);
       for (const g of r.grads.values()) g.dispose();
-      if (s > 2) times.push(performance.now() - t0); // 2 warm-up steps
+      if (s > 2) {
+        // 2 warm-up steps
+        times.push(performance.now() - t0);
+        shard.push(Math.max(...r.workerMs) / (shards / workers));
+      }
     }
-    return times;
+    return { step: times, shard };
   } finally {
     await dp.close();
     optimizer.dispose();
@@ -44,7 +55,17 @@ async function stepTimes(cfg: BenchConfig, workers: number, shards: number, step
 }
 
 export async function benchDataParallel(cfg: BenchConfig, steps: number, workers = 2): Promise<ParallelRow> {
-  const one = median(await stepTimes(cfg, 1, workers, steps));
-  const many = median(await stepTimes(cfg, workers, workers, steps));
-  return { workers, shards: workers, oneWorkerMs: one, manyWorkersMs: many, speedup: one / many };
+  const ceiling = await parallelCeiling(workers);
+  const one = await stepTimes(cfg, 1, workers, steps);
+  const many = await stepTimes(cfg, workers, workers, steps);
+  const [oneMs, manyMs] = [median(one.step), median(many.step)];
+  return {
+    workers,
+    shards: workers,
+    oneWorkerMs: oneMs,
+    manyWorkersMs: manyMs,
+    speedup: oneMs / manyMs,
+    shardMs: { oneWorker: median(one.shard), manyWorkers: median(many.shard) },
+    ceiling,
+  };
 }

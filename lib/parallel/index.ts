@@ -5,3 +5,4 @@ export * from './bench_task';
 export type { InitMessage, StepMessage, WorkerReply } from './protocol';
 export * from './bench_row';
 export * from './experiment_task';
+export * from './ceiling';
