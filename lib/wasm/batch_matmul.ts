@@ -15,12 +15,13 @@ type Transpose = (x: TensorInfo) => TensorInfo;
 const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
 
 /**
- * aᵀ·b with a small output (weight gradients of narrow layers, e.g. the patch embedding's
- * [192, 128]): read aᵀ through strides instead of transposing it for XNNPACK, which measured
- * 3x the plain product's time inside a training step. Larger outputs stay on XNNPACK, which blocks
- * for the cache where this kernel re-streams b.
+ * aᵀ·b with a small output (weight gradients of narrow layers: the patch embedding's [192, 128],
+ * tiny's qkv [128, 384] and MLM decoder [128, 1000]): read aᵀ through strides instead of transposing
+ * it and letting XNNPACK pack b, which measured 2-3x the plain product's time inside a training
+ * step (cold operands; in isolation it is ~1x). Larger outputs stay on XNNPACK, which blocks for the
+ * cache where this kernel re-streams b (1.2-1.8x slower than XNNPACK from 256x1024 up, measured).
  */
-const SMALL_OUTPUT = 32 * 1024;
+const SMALL_OUTPUT = 128 * 1024;
 function smallOutput(a: TensorInfo, b: TensorInfo): boolean {
   return a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT;
 }
