@@ -4,4 +4,3 @@ export { batchMatMulNT } from './matmul_nt';
 export { adamw } from './adamw';
 export { gelu, geluGrad } from './gelu';
 export { layerNorm, layerNormGrad } from './layer_norm';
-export { attention, attentionGrad } from './attention';

@@ -23,7 +23,6 @@ import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
 import { installCopyKernels } from './wasm/copy_kernels';
-import { registerAttentionKernels } from './wasm/attention_kernel';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -256,6 +255,5 @@ export function installWasmKernelFixes(): void {
   installCopyKernels(override, kernelOf);
   registerAdamWKernel();
   registerFusedKernels();
-  registerAttentionKernels();
   installed = true;
 }

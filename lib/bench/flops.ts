@@ -10,20 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 
 export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
 
-/**
- * mvlm's fused attention kernels (lib/wasm/attention_kernel.ts) run the Q·Kᵀ and P·V products
- * inside: 2 products of 2·B·T·S·D FLOPs each, read off the output [B, T, D] and probs [B, H, T, S].
- */
-const ATTENTION_KERNELS = new Set(['MvlmSelfAttention', 'MvlmCrossAttention']);
-
-/** FLOPs of one matmul kernel record from its shapes (fused attention included); 0 for any other kernel. */
+/** FLOPs of one matmul kernel record from its shapes; 0 for any other kernel. */
 export function matmulFlops(name: string, inputShapes: number[][], outputShapes: number[][]): number {
-  if (ATTENTION_KERNELS.has(name)) {
-    const [out, probs] = outputShapes;
-    if (!out || !probs || out.length !== 3 || probs.length !== 4) return 0;
-    const [B, T, D] = out;
-    return 4 * B * T * probs[3] * D;
-  }
   if (!MATMUL_KERNELS.has(name)) return 0;
   const a = inputShapes[0];
   const out = outputShapes[0];

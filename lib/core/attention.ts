@@ -1,13 +1,10 @@
 /**
- * Multi-head attention, self and cross. On wasm the core (scores, bias, softmax, weighted sum) is
- * one mvlm kernel each way; elsewhere, and with attention dropout in training, it is tensor ops
- * with 4-D transposes only (the wasm backend's 5-D transposes are slow).
+ * Multi-head attention, self and cross, written with 4-D transposes only
+ * (the wasm backend's 5-D transposes are slow).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from './params';
 import { dropout, ForwardContext, Linear } from './layers';
-import { CROSS_ATTENTION_KERNEL, SELF_ATTENTION_KERNEL, type AttentionKernelAttrs } from '../wasm/attention_kernel';
-import { MVLM_KERNELS } from '../wasm/kernels';
 
 export interface AttentionConfig {
   /** Query width D. */
@@ -59,47 +56,16 @@ export class MultiHeadAttention {
   apply(x: tf.Tensor3D, inputs: AttentionInputs, ctx: ForwardContext): tf.Tensor3D {
     const [B, T, D] = x.shape;
     if (D !== this.cfg.dim) throw new Error(`${this.name}: x is [${x.shape}], expected last axis ${this.cfg.dim}`);
-    const context = this.qkv ? null : (inputs.context ?? null);
-    if (!this.qkv) {
+    let q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D;
+    if (this.qkv) {
+      [q, k, v] = tf.split(this.qkv.apply(x), 3, 2) as tf.Tensor3D[];
+    } else {
+      const context = inputs.context;
       if (!context) throw new Error(`${this.name}: cross-attention needs inputs.context [B, S, D]`);
       if (context.shape[0] !== B) throw new Error(`${this.name}: context batch ${context.shape[0]} != query batch ${B}`);
+      q = this.q!.apply(x) as tf.Tensor3D;
+      [k, v] = tf.split(this.kv!.apply(context), 2, 2) as tf.Tensor3D[];
     }
-    const S = context ? context.shape[1] : T;
-    const bias = inputs.bias !== undefined ? inputs.bias : attentionBias(B, T, S, inputs);
-    const merged = this.usesKernel(ctx)
-      ? this.kernelCore(x, context, bias)
-      : this.tensorCore(...(this.qkv ? (tf.split(this.qkv.apply(x), 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D]) : this.crossQkv(x, context!)), bias, ctx);
-    return this.out.apply(merged) as tf.Tensor3D;
-  }
-
-  /** mvlm's wasm attention kernel serves the backend, and no attention dropout is due. */
-  private usesKernel(ctx: ForwardContext): boolean {
-    const kernel = this.qkv ? SELF_ATTENTION_KERNEL : CROSS_ATTENTION_KERNEL;
-    const dropping = (this.cfg.attnDropout ?? 0) > 0 && ctx.training;
-    return MVLM_KERNELS.attention && !dropping && tf.getKernel(kernel, tf.getBackend()) != null;
-  }
-
-  private crossQkv(x: tf.Tensor3D, context: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-    const [k, v] = tf.split(this.kv!.apply(context), 2, 2) as tf.Tensor3D[];
-    return [this.q!.apply(x) as tf.Tensor3D, k, v];
-  }
-
-  /** The core as one kernel each way on the projections' rows (lib/wasm/attention_kernel.ts). */
-  private kernelCore(x: tf.Tensor3D, context: tf.Tensor3D | null, bias: tf.Tensor | null): tf.Tensor3D {
-    const attrs: AttentionKernelAttrs = { heads: this.cfg.heads, biasShape: bias ? bias.shape : [] };
-    const extra: tf.NamedTensorMap = bias ? { bias } : {};
-    const [out, probs] = (
-      this.qkv
-        ? tf.engine().runKernel(SELF_ATTENTION_KERNEL, { qkv: this.qkv.apply(x), ...extra }, attrs as unknown as tf.NamedAttrMap)
-        : tf.engine().runKernel(CROSS_ATTENTION_KERNEL, { q: this.q!.apply(x), kv: this.kv!.apply(context!), ...extra }, attrs as unknown as tf.NamedAttrMap)
-    ) as tf.Tensor[];
-    probs.dispose(); // the tape keeps its own reference when recording
-    return out as tf.Tensor3D;
-  }
-
-  /** The core in tensor ops: q [B, T, D], k, v [B, S, D] -> [B, T, D]. */
-  private tensorCore(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, bias: tf.Tensor | null, ctx: ForwardContext): tf.Tensor3D {
-    const [B, T, D] = q.shape;
     const S = k.shape[1];
     const H = this.cfg.heads;
     const dh = this.headDim;
@@ -109,10 +75,12 @@ export class MultiHeadAttention {
     const kh = k.reshape([B, S, H, dh]).transpose([0, 2, 3, 1]);
     const vh = v.reshape([B, S, H, dh]).transpose([0, 2, 1, 3]);
     let scores = tf.matMul(qh, kh); // [B, H, T, S]
+    const bias = inputs.bias !== undefined ? inputs.bias : attentionBias(B, T, S, inputs);
     if (bias) scores = scores.add(bias);
     const weights = dropout(tf.softmax(scores, -1), this.cfg.attnDropout ?? 0, ctx);
     // [B, H, T, dh] -> [B, T, H, dh] -> [B, T, D]
-    return tf.matMul(weights, vh).transpose([0, 2, 1, 3]).reshape([B, T, D]) as tf.Tensor3D;
+    const merged = tf.matMul(weights, vh).transpose([0, 2, 1, 3]).reshape([B, T, D]);
+    return this.out.apply(merged) as tf.Tensor3D;
   }
 }
 

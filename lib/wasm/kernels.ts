@@ -17,16 +17,13 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, attention: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
   batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number): void;
   /** See kernels/matmul_nt.ts: C = A·Bᵀ with A [m, k], B [n, k] row-major. */
   batchMatMulNT(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aBatch: number, bBatch: number): void;
-  /** See kernels/attention.ts. */
-  attention(q: number, k: number, v: number, qRow: number, kvRow: number, bias: number, biasBatch: number, biasRow: number, out: number, probs: number, batch: number, t: number, s: number, heads: number, dh: number, scale: number): void;
-  attentionGrad(q: number, k: number, v: number, qRow: number, kvRow: number, probs: number, dout: number, dq: number, dk: number, dv: number, dqRow: number, dkvRow: number, scratch: number, batch: number, t: number, s: number, heads: number, dh: number, scale: number): void;
   /** See kernels/adamw.ts. */
   adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, b1: number, b1c: number, b2: number, b2c: number, bc1: number, bc2: number, eps: number, lr: number, keep: number): void;
   /** See kernels/gelu.ts. */
@@ -80,8 +77,6 @@ export interface HeapContext {
   kernels: MvlmKernels;
   ptr(t: tf.TensorInfo): number;
   output(shape: number[]): tf.TensorInfo;
-  /** Free a kernel-internal temporary made by `output`. */
-  free(t: tf.TensorInfo): void;
 }
 
 /**
@@ -106,7 +101,6 @@ export function registerHeapKernel(
         kernels: mvlmKernels(heap),
         ptr: (t) => heapOffset(heap, t),
         output: (shape) => heap.makeOutput(shape, 'float32'),
-        free: (t) => void heap.disposeData(t.dataId),
       };
       return body(ctx, named, attrs as Record<string, unknown>);
     },

@@ -10,7 +10,6 @@ import { initBackend, useBackend } from '../../lib/backend';
 import { gelu } from '../../lib/core';
 import { layerNorm } from '../../lib/core/fused';
 import { ParamStore } from '../../lib/core/params';
-import { type AttentionInputs, MultiHeadAttention } from '../../lib/core/attention';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
 import { kernelsFile } from '../../lib/wasm/kernels';
@@ -190,31 +189,4 @@ describe('wasm/kernels', function () {
     );
     expectClose(r, 1e-7);
   });
-
-  for (const kind of ['self, key mask and causal', 'self, no mask', 'cross, key mask'] as const) {
-    it(`attention (${kind}) as one kernel each way equals the tensor formulation in value and gradients`, async () => {
-      const r = await onBoth(() =>
-        tf.tidy(() => {
-          const cross = kind.startsWith('cross');
-          const store = new ParamStore(new Rng(4));
-          const attn = new MultiHeadAttention(store, 'attn', { dim: 24, heads: 3, cross, contextDim: cross ? 10 : undefined });
-          const x = seeded([2, 5, 24], 1) as tf.Tensor3D;
-          const context = seeded([2, 7, 10], 2) as tf.Tensor3D;
-          const keyMask = tf.tensor2d(cross ? [[1, 1, 1, 0, 1, 1, 0], [1, 1, 1, 1, 1, 1, 1]] : [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]]);
-          const inputs: AttentionInputs = cross ? { context, keyMask } : kind === 'self, no mask' ? {} : { keyMask, causal: true };
-          const w = seeded([2, 5, 24], 3);
-          const vars = store.list().map((p) => p.variable);
-          const f = () => attn.apply(x, inputs, { training: true }).mul(w).sum() as tf.Scalar;
-          const { value, grads } = tf.variableGrads(f, vars);
-          const dx = tf.grad((t: tf.Tensor) => attn.apply(t as tf.Tensor3D, inputs, { training: true }).mul(w).sum())(x);
-          const out = [attn.apply(x, inputs, { training: false }), value, dx, ...vars.map((v) => grads[v.name])];
-          if (cross) out.push(tf.grad((c: tf.Tensor) => attn.apply(x, { ...inputs, context: c as tf.Tensor3D }, { training: true }).mul(w).sum())(context));
-          const result = arrays(out);
-          store.dispose();
-          return result;
-        }),
-      );
-      expectClose(r, 2e-6);
-    });
-  }
 });
