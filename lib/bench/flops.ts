@@ -97,21 +97,26 @@ export interface HotMatmul {
  */
 export function hotMatmuls(steps: KernelRecord[][], peakFlops: number, minShare = 0.01): HotMatmul[] {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const groups = new Map<string, { ms: number[]; share: number[]; flops: number }>();
+  // per step: time, FLOPs and share of each group (masking objectives vary shapes step to step,
+  // so a group's calls per step can differ: ratios are taken within a step)
+  const groups = new Map<string, { ms: number[]; flops: number[]; share: number[] }>();
   steps.forEach((records, i) => {
     const total = records.reduce((s, r) => s + r.ms, 0) || 1;
     for (const r of records) {
       if (r.flops === 0) continue;
       const key = `${r.name} ${r.shapes}`;
-      const g = groups.get(key) ?? { ms: steps.map(() => 0), share: steps.map(() => 0), flops: 0 };
+      const g = groups.get(key) ?? { ms: steps.map(() => 0), flops: steps.map(() => 0), share: steps.map(() => 0) };
       g.ms[i] += r.ms;
+      g.flops[i] += r.flops;
       g.share[i] += r.ms / total;
-      if (i === 0) g.flops += r.flops;
       groups.set(key, g);
     }
   });
   return [...groups.entries()]
-    .map(([kernel, g]) => ({ kernel, share: median(g.share), vsPeak: median(g.ms) / 1000 / (g.flops / peakFlops) }))
+    .map(([kernel, g]) => {
+      const ratios = g.ms.map((ms, i) => ms / 1000 / (g.flops[i] / peakFlops)).filter((x) => Number.isFinite(x));
+      return { kernel, share: median(g.share), vsPeak: median(ratios) };
+    })
     .filter((h) => h.share >= minShare)
     .sort((a, b) => b.vsPeak - a.vsPeak);
 }

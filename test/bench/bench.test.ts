@@ -66,4 +66,9 @@ describe('bench/hotMatmuls', () => {
     expect(hot[1].vsPeak).to.be.closeTo(1.5, 1e-9);
     expect(hot[0].share).to.be.closeTo(0.02, 1e-5);
   });
+
+  it('rates a group within each step, so a group with more calls in a later step is not inflated', () => {
+    const steps = [[rec('[[a]]', 1, 1e6), rec('[[x]]', 50, 0)], [rec('[[a]]', 1, 1e6), rec('[[a]]', 1, 1e6), rec('[[x]]', 50, 0)], [rec('[[a]]', 3, 3e6), rec('[[x]]', 50, 0)]];
+    expect(hotMatmuls(steps, 1e9)[0].vsPeak).to.be.closeTo(1, 1e-9);
+  });
 });
