@@ -125,7 +125,13 @@ export function loadWeights(store: ParamStore, layout: ParamLayout, flat: Float3
 
 /** Copy trainable weights from the store into the flat buffer (layout order). */
 export function saveWeights(store: ParamStore, layout: ParamLayout, flat: Float32Array): void {
-  store.trainable().forEach((p, i) => flat.set(p.variable.dataSync() as Float32Array, layout.offsets[i]));
+  store.trainable().forEach((p, i) => flat.set(floatsOf(p.variable), layout.offsets[i]));
+}
+
+/** A variable's values: a view of the wasm heap where there is one (no copy), else dataSync. */
+function floatsOf(v: tf.Variable): Float32Array {
+  const heap = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  return typeof heap.typedArrayFromHeap === 'function' ? heap.typedArrayFromHeap(v) : (v.dataSync() as Float32Array);
 }
 
 /**
