@@ -134,6 +134,9 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
   }
 }
 
+/** At least this many alternating (all, dropped) pairs: a ratio of two short timings needs more samples. */
+const FLIP_PAIRS = 25;
+
 /** Image tower forward+backward with and without 50 % patch dropout (FLIP), tiny config. */
 export function benchFlip(cfg: BenchConfig, steps: number): FlipRow {
   const s = buildStep({ ...cfg, objectives: [{ name: 'clip' }] });
@@ -151,7 +154,7 @@ export function benchFlip(cfg: BenchConfig, steps: number): FlipRow {
     tf.dispose([value, ...Object.values(grads)]);
   };
   try {
-    const t = pairedTimesMs(run({}), run({ keep }), steps);
+    const t = pairedTimesMs(run({}), run({ keep }), Math.max(steps, FLIP_PAIRS));
     // median of per-pair ratios: load that comes and goes on a shared machine hits both sides alike
     const ratios = t.a.map((full, i) => full / t.b[i]);
     return { fullMs: median(t.a), droppedMs: median(t.b), speedup: median(ratios) };
