@@ -4,3 +4,4 @@ export { batchMatMulNT } from './matmul_nt';
 export { adamw } from './adamw';
 export { gelu, geluGrad } from './gelu';
 export { layerNorm, layerNormGrad } from './layer_norm';
+export { sumRows } from './reduce';

@@ -23,6 +23,7 @@ import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
 import { installCopyKernels } from './wasm/copy_kernels';
+import { sumLeadingAxes } from './wasm/sum_rows';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -198,6 +199,8 @@ function installSum(): void {
     const axes = tf.util.parseAxisParam(axis, x.shape);
     const perm = tf.backend_util.getAxesPermutation(axes, rank);
     if (perm == null) return inner(args);
+    const rowSum = sumLeadingAxes(x, axes, keepDims, args.backend as unknown as WasmBackendHeap);
+    if (rowSum) return rowSum;
     const k = args.backend as tf.KernelBackend;
     const xt = transpose({ inputs: { x }, backend: k, attrs: { perm } }) as TensorInfo;
     const innerAxes = tf.backend_util.getInnerMostAxes(axes.length, rank);

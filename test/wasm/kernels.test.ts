@@ -189,4 +189,14 @@ describe('wasm/kernels', function () {
     );
     expectClose(r, 1e-7);
   });
+
+  it('Sum over leading axes (one pass down the rows) equals cpu, with 16-, 4- and 1-wide column blocks', async () => {
+    const r = await onBoth(() =>
+      tf.tidy(() => {
+        const x = seeded([6, 5, 37], 9);
+        return arrays([x.sum(0), x.sum([0, 1]), x.sum([1, 0], true), x.reshape([30, 37]).sum(0), x.sum(1)]);
+      }),
+    );
+    expectClose(r, 1e-6);
+  });
 });
