@@ -1,6 +1,6 @@
 /**
  * The data-parallel bench row: median step time (shard gradients in workers + AdamW in the
- * coordinator) with 1 worker over 2 shards vs 2 workers over the same 2 shards.
+ * coordinator) with 1 worker over 2 shards vs 2 workers over the same 2 shards, in alternation.
  */
 import { BENCH_TEXT, BenchConfig } from '../bench/configs';
 import { median } from '../bench/timing';
@@ -24,48 +24,61 @@ export interface ParallelRow {
   ceiling: number;
 }
 
-/** Step wall times, and each step's slowest worker time per shard it ran. */
-async function stepTimes(cfg: BenchConfig, workers: number, shards: number, steps: number): Promise<{ step: number[]; shard: number[] }> {
+/** A data-parallel trainer over the bench task: coordinator replica, AdamW and `workers` workers. */
+async function startRunner(cfg: BenchConfig, workers: number, shards: number) {
   const seed = 0;
   const model = new VisionLanguageModel(cfg.model, BENCH_TEXT, seed);
   const optimizer = new AdamW(model.store, { weightDecay: 0 });
   const source = { module: BENCH_TASK_MODULE, exportName: 'benchShardTask', args: { cfg, seed } };
   const dp = await DataParallel.start({ workers, shards, source, store: model.store });
-  const times: number[] = [];
-  const shard: number[] = [];
-  try {
-    const rng = new Rng(1);
-    for (let s = 1; s <= steps + 2; s++) {
+  const rng = new Rng(1);
+  return {
+    /** One step: wall ms, and the slowest worker's ms per shard it ran. */
+    async step(s: number): Promise<{ ms: number; shardMs: number }> {
       const t0 = performance.now();
       const r = await dp.gradients(s, rng.fork(`step ${s}`).getState());
       optimizer.apply(r.grads, 1e-4);
       for (const g of r.grads.values()) g.dispose();
-      if (s > 2) {
-        // 2 warm-up steps
-        times.push(performance.now() - t0);
-        shard.push(Math.max(...r.workerMs) / (shards / workers));
-      }
-    }
-    return { step: times, shard };
-  } finally {
-    await dp.close();
-    optimizer.dispose();
-    model.dispose();
-  }
+      return { ms: performance.now() - t0, shardMs: Math.max(...r.workerMs) / (shards / workers) };
+    },
+    async close(): Promise<void> {
+      await dp.close();
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
 }
 
 export async function benchDataParallel(cfg: BenchConfig, steps: number, workers = 2): Promise<ParallelRow> {
   const ceiling = await parallelCeiling(workers);
-  const one = await stepTimes(cfg, 1, workers, steps);
-  const many = await stepTimes(cfg, workers, workers, steps);
-  const [oneMs, manyMs] = [median(one.step), median(many.step)];
+  // both runners live at once and take turns step by step, so load that comes and goes on a
+  // shared machine hits both alike (the idle one's workers wait on their message port)
+  const one = await startRunner(cfg, 1, workers);
+  const many = await startRunner(cfg, workers, workers).catch(async (e) => {
+    await one.close();
+    throw e;
+  });
+  const t = { one: [] as number[], many: [] as number[], oneShard: [] as number[], manyShard: [] as number[] };
+  try {
+    for (let s = 1; s <= steps + 2; s++) {
+      const [a, b] = [await one.step(s), await many.step(s)];
+      if (s <= 2) continue; // warm-up
+      t.one.push(a.ms);
+      t.many.push(b.ms);
+      t.oneShard.push(a.shardMs);
+      t.manyShard.push(b.shardMs);
+    }
+  } finally {
+    await Promise.all([one.close(), many.close()]);
+  }
+  const [oneMs, manyMs] = [median(t.one), median(t.many)];
   return {
     workers,
     shards: workers,
     oneWorkerMs: oneMs,
     manyWorkersMs: manyMs,
     speedup: oneMs / manyMs,
-    shardMs: { oneWorker: median(one.shard), manyWorkers: median(many.shard) },
+    shardMs: { oneWorker: median(t.oneShard), manyWorkers: median(t.manyShard) },
     ceiling,
   };
 }
