@@ -43,7 +43,7 @@ export function formatBench(r: BenchResult): string {
   if (r.parallel) {
     const p = r.parallel;
     out.push(`data-parallel (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
-    out.push(`  per shard inside a worker: ${p.shardMs.oneWorker.toFixed(1)} ms alone, ${p.shardMs.manyWorkers.toFixed(1)} ms with ${p.workers} at once; the machine's ${p.workers}-thread ceiling (a JS loop) just before: ${p.ceiling.toFixed(2)}x`);
+    out.push(`  per shard inside a worker: ${p.shardMs.oneWorker.toFixed(1)} ms alone, ${p.shardMs.manyWorkers.toFixed(1)} ms with ${p.workers} at once; the machine's ${p.workers}-thread ceilings just before: compute ${p.ceiling.compute.toFixed(2)}x, memory bandwidth ${p.ceiling.memory.toFixed(2)}x`);
   }
   out.push(`numTensors flat: ${r.numTensorsFlat}`);
   return out.join('\n');

@@ -20,8 +20,8 @@ export interface ParallelRow {
   speedup: number;
   /** Median time per shard inside the workers (compute only): with 1 worker, and with all at once. */
   shardMs: { oneWorker: number; manyWorkers: number };
-  /** The machine's parallel ceiling measured just before (lib/parallel/ceiling.ts): ≈ workers on idle cores. */
-  ceiling: number;
+  /** The machine's parallel ceilings measured just before (lib/parallel/ceiling.ts): ≈ workers on idle cores and free memory bandwidth. */
+  ceiling: { compute: number; memory: number };
 }
 
 /** A data-parallel trainer over the bench task: coordinator replica, AdamW and `workers` workers. */
@@ -50,7 +50,7 @@ async function startRunner(cfg: BenchConfig, workers: number, shards: number) {
 }
 
 export async function benchDataParallel(cfg: BenchConfig, steps: number, workers = 2): Promise<ParallelRow> {
-  const ceiling = await parallelCeiling(workers);
+  const ceiling = { compute: await parallelCeiling(workers), memory: await parallelCeiling(workers, 3, 'memory') };
   // both runners live at once and take turns step by step, so load that comes and goes on a
   // shared machine hits both alike (the idle one's workers wait on their message port)
   const one = await startRunner(cfg, 1, workers);

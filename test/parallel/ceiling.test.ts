@@ -7,5 +7,6 @@ describe('parallel/ceiling', () => {
     // medians of 3 rounds: one round on a shared machine can catch a burst of another job
     expect(await parallelCeiling(1, 3)).to.be.within(0.5, 1.5);
     expect(await parallelCeiling(2, 3)).to.be.within(0.3, 2.5);
+    expect(await parallelCeiling(2, 1, 'memory')).to.be.within(0.3, 2.5);
   });
 });
