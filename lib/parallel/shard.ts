@@ -119,24 +119,8 @@ export function loadWeights(store: ParamStore, layout: ParamLayout, flat: Float3
   params.forEach((p, i) => {
     const size = p.variable.size;
     const at = layout.offsets[i];
-    const values = flat.subarray(at, at + size);
-    if (!writeInPlace(p.variable, values)) tf.tidy(() => p.variable.assign(tf.tensor(values.slice(), layout.shapes[i], 'float32')));
+    tf.tidy(() => p.variable.assign(tf.tensor(flat.slice(at, at + size), layout.shapes[i], 'float32')));
   });
-}
-
-/**
- * Overwrite a variable's buffer on the wasm heap when nothing else shares it (reference count 1):
- * no allocation and no new tensor per parameter per step. False where that does not apply.
- */
-function writeInPlace(v: tf.Variable, values: Float32Array): boolean {
-  const heap = tf.backend() as unknown as {
-    dataIdMap?: { get(dataId: object): { refCount: number } | undefined };
-    typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array;
-  };
-  const entry = heap.dataIdMap?.get(v.dataId);
-  if (typeof heap.typedArrayFromHeap !== 'function' || entry?.refCount !== 1) return false;
-  heap.typedArrayFromHeap(v).set(values);
-  return true;
 }
 
 /** Copy trainable weights from the store into the flat buffer (layout order). */
