@@ -61,6 +61,34 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
     expect(maxRelError(two.weights, one.weights)).to.be.below(1e-4);
   });
 
+  it('3 steps with 2 workers end at the weights of the same 3 steps in one process (no stale weights in workers)', async () => {
+    // in-process reference: the task's own replica, the mean over the 2 shards, the same AdamW
+    const task = benchShardTask({ cfg: MICRO, seed: SEED });
+    const layout = paramLayout(task.store);
+    const optimizer = new AdamW(task.store, { weightDecay: 0 });
+    const flat = new Float32Array(layout.total);
+    const losses: number[] = [];
+    try {
+      const rng = new Rng(9);
+      for (let step = 1; step <= 3; step++) {
+        const r = shardGradients(task, layout, step, [0, 1], 2, rng.fork(`step ${step}`).getState(), flat);
+        losses.push(r.total / 2);
+        const grads = new Map(layout.names.map((n, i) => [n, tf.tensor(flat.slice(layout.offsets[i], layout.offsets[i] + tf.util.sizeFromShape(layout.shapes[i])).map((v) => v / 2), layout.shapes[i])]));
+        optimizer.apply(grads, 1e-3);
+        tf.dispose([...grads.values()]);
+      }
+      const weights = new Float32Array(layout.total);
+      task.store.trainable().forEach((p, i) => weights.set(p.variable.dataSync() as Float32Array, layout.offsets[i]));
+      const two = await run(2);
+      // step 3's loss is computed at weights two updates in: stale weights in a worker would show here
+      losses.forEach((l, i) => expect(Math.abs(two.losses[i] - l) / Math.abs(l), `loss ${i}`).to.be.below(1e-5));
+      expect(maxRelError(two.weights, weights)).to.be.below(1e-4);
+    } finally {
+      optimizer.dispose();
+      task.dispose();
+    }
+  });
+
   it('the mean of shard gradients equals the in-process sum over shards / 2', async () => {
     // In-process reference: the same task, the same shard rngs, no threads.
     const task = benchShardTask({ cfg: MICRO, seed: SEED });
