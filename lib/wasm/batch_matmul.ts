@@ -3,7 +3,7 @@
  *  - batch > 1 (attention's [B·H, T, d] products): the stock wasm backend runs them in a scalar
  *    loop at 15-50x the time of XNNPACK's plain product;
  *  - a·bᵀ at any batch (dX = dY·Wᵀ, Q·Kᵀ): dot products of contiguous rows, no transpose of b
- *    and no XNNPACK packing of the weight on every call.
+ *    and no XNNPACK packing of a freshly transposed weight (a new tensor) on every call.
  * A transposed a is read in place through strides (a·b); aᵀ·bᵀ transposes b once first.
  */
 import * as tf from '@tensorflow/tfjs';
