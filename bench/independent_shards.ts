@@ -2,7 +2,7 @@
  * The data-parallel workload without the data-parallel protocol: each runner computes shard
  * gradients of the tiny bench task (or full training steps at batch 16) on its own replica, alone or
  * two at once, as worker threads and as child processes, in alternating rounds:
- * `npx ts-node -T bench/independent_shards.ts [shard|step] [rounds=6]`.
+ * `npx ts-node -T bench/independent_shards.ts [shard|shard-load|step] [rounds=6]`.
  * Compare its "two threads" slowdown with the per-shard times the data-parallel bench row prints.
  */
 import * as fs from 'fs';
@@ -11,7 +11,9 @@ import { fork } from 'child_process';
 import { Worker } from 'worker_threads';
 import { median } from '../lib/bench';
 
-const mode = process.argv[2] === 'step' ? 'step' : 'shard';
+// shard: gradients of one shard; shard-load: the same after uploading new weights (as a data-parallel
+// worker does every step); step: a full training step at batch 16
+const mode = ['step', 'shard-load'].includes(process.argv[2]) ? process.argv[2] : 'shard';
 const rounds = Number(process.argv[3] ?? 6);
 const STEPS = 4;
 const lib = path.resolve(__dirname, '..', 'lib');
@@ -21,7 +23,7 @@ const runnerBody = `
 require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true });
 const { initBackend } = require(${JSON.stringify(`${lib}/backend`)});
 const { TINY, buildStep } = require(${JSON.stringify(`${lib}/bench`)});
-const { benchShardTask, paramLayout, shardGradients } = require(${JSON.stringify(`${lib}/parallel`)});
+const { benchShardTask, loadWeights, paramLayout, saveWeights, shardGradients } = require(${JSON.stringify(`${lib}/parallel`)});
 const { Rng } = require(${JSON.stringify(`${lib}/random`)});
 let one;
 async function init() {
@@ -34,7 +36,16 @@ async function init() {
     const task = benchShardTask({ cfg: TINY, seed: 0 });
     const layout = paramLayout(task.store);
     const out = new Float32Array(layout.total);
-    one = () => shardGradients(task, layout, i++, [0], 2, new Rng(i).getState(), out);
+    const weights = new Float32Array(layout.total);
+    saveWeights(task.store, layout, weights);
+    const load = ${JSON.stringify(mode)} === 'shard-load';
+    one = () => {
+      if (load) {
+        weights[i % weights.length] += 1e-6; // new values, as after an optimizer step
+        loadWeights(task.store, layout, weights);
+      }
+      shardGradients(task, layout, i++, [0], 2, new Rng(i).getState(), out);
+    };
   }
   one(); one();
 }
