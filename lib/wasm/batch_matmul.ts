@@ -26,6 +26,15 @@ function smallOutput(a: TensorInfo, b: TensorInfo): boolean {
   return a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT;
 }
 
+/**
+ * a·b with a small right operand (tiny's weights, K·N ≤ 128k): training brings new weights every
+ * step, which XNNPACK packs on first use; this kernel packs nothing.
+ */
+const SMALL_WEIGHT = 128 * 1024;
+function smallWeight(b: TensorInfo): boolean {
+  return MVLM_KERNELS.smallWeightNN && tf.util.sizeFromShape(b.shape.slice(-2)) <= SMALL_WEIGHT;
+}
+
 /** a [...batch, m, k] (or [..., k, m] with transposeA) · b → [...batch, m, n], or null to fall back. */
 export function simdBatchMatMul(
   a: TensorInfo,
@@ -45,7 +54,7 @@ export function simdBatchMatMul(
   if (!sameBatch && nA !== 1 && nB !== 1) return null;
   const batch = Math.max(nA, nB);
   const dot = transposeB && !transposeA;
-  if (batch < 2 && !dot && !(transposeA && !transposeB && smallOutput(a, b))) return null; // plain 2-D products stay on XNNPACK
+  if (batch < 2 && !dot && !(transposeA && !transposeB && smallOutput(a, b)) && !(!transposeA && !transposeB && smallWeight(b))) return null; // others stay on XNNPACK
   const outBatch = nA >= nB ? batchA : batchB;
   const [ra, ca] = a.shape.slice(-2);
   const m = transposeA ? ca : ra;

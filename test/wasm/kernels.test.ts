@@ -82,6 +82,7 @@ describe('wasm/kernels', function () {
     [[8, 17, 32], [8, 17, 32], false, true], // attention-sized, k a multiple of 4
     [[9, 6], [7, 6], false, true], // 2-D a·bᵀ (dX = dY·Wᵀ) on the dot kernel
     [[30, 6], [30, 10], true, false], // 2-D aᵀ·b with a small output (weight gradient)
+    [[33, 7], [7, 13], false, false], // 2-D a·b with a small weight (forward of a narrow layer)
   ];
   for (const [sa, sb, ta, tb] of products) {
     it(`batched matMul [${sa}]${ta ? 'ᵀ' : ''} · [${sb}]${tb ? 'ᵀ' : ''} equals cpu in value and gradients`, async () => {
