@@ -11,7 +11,7 @@
 import { initBackend } from '../lib/backend';
 import { SMALL, TINY, buildStep, formatAb, interleavedAb } from '../lib/bench';
 import { CORE_FUSED } from '../lib/core';
-import { WASM_FIXES, setWasmFix } from '../lib/wasm_kernels';
+import { setWasmFix, wasmFixes } from '../lib/wasm_kernels';
 import { MVLM_KERNELS } from '../lib/wasm/kernels';
 
 type CoreFix = keyof typeof CORE_FUSED;
@@ -28,7 +28,7 @@ function setFix(name: string, on: boolean): void {
 async function main(): Promise<void> {
   await initBackend();
   const cfg = process.argv[2] === 'small' ? SMALL : TINY;
-  const all = [...WASM_FIXES, ...Object.keys(CORE_FUSED), ...Object.keys(MVLM_KERNELS).map((k) => KERNEL + k)];
+  const all = [...wasmFixes(), ...Object.keys(CORE_FUSED), ...Object.keys(MVLM_KERNELS).map((k) => KERNEL + k)];
   const groups = (process.argv[3] ?? all.join(',')).split(',').map((g) => g.split('+'));
   const allOn = () => all.forEach((f) => setFix(f, true));
   const variants = [

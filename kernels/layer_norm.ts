@@ -4,7 +4,7 @@
  *   dx = r·(g − mean(g) − x̂·mean(g·x̂)), g = dy·γ;  dγ = Σ_rows dy·x̂;  dβ = Σ_rows dy
  * The forward writes (μ, r) per row to `stats` [rows, 2] so the backward rebuilds x̂ from x.
  */
-import { hsum } from './simd_math';
+import { hsum, madd } from './simd_math';
 
 // @ts-ignore: decorator
 @inline
@@ -28,7 +28,7 @@ export function layerNorm(x: usize, gamma: usize, beta: usize, y: usize, stats: 
     let j = 0;
     for (; j + 4 <= d; j += 4) {
       const c = f32x4.sub(v128.load(xr + (<usize>j << 2)), M);
-      acc = f32x4.add(acc, f32x4.mul(c, c));
+      acc = madd(acc, c, c);
     }
     let ss = hsum(acc);
     for (; j < d; j++) {
@@ -71,8 +71,8 @@ export function layerNormGrad(x: usize, stats: usize, gamma: usize, dy: usize, d
       const dyv = v128.load(dyr + o);
       const g = f32x4.mul(dyv, v128.load(gamma + o));
       sg = f32x4.add(sg, g);
-      sgx = f32x4.add(sgx, f32x4.mul(g, xh));
-      v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(dyv, xh)));
+      sgx = madd(sgx, g, xh);
+      v128.store(dgamma + o, madd(v128.load(dgamma + o), dyv, xh));
       v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), dyv));
     }
     let mg = hsum(sg), mgx = hsum(sgx);

@@ -7,6 +7,7 @@
  * stored [k, m] (aRow = 1, aCol = m), without a copy. Batch strides are in elements; 0 broadcasts.
  * Pointers are byte offsets into the tfjs heap (this module imports its memory).
  */
+import { madd } from './simd_math';
 
 /** C rows i..i+3 from a 4×8 register tile, then 4-wide and scalar column tails. */
 // @ts-ignore: decorator
@@ -26,14 +27,14 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
       const a1 = f32x4.splat(load<f32>(ap + aRow));
       const a2 = f32x4.splat(load<f32>(ap + 2 * aRow));
       const a3 = f32x4.splat(load<f32>(ap + 3 * aRow));
-      c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-      c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-      c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-      c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-      c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-      c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-      c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-      c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+      c00 = madd(c00, a0, b0);
+      c01 = madd(c01, a0, b1);
+      c10 = madd(c10, a1, b0);
+      c11 = madd(c11, a1, b1);
+      c20 = madd(c20, a2, b0);
+      c21 = madd(c21, a2, b1);
+      c30 = madd(c30, a3, b0);
+      c31 = madd(c31, a3, b1);
       ap += aCol;
       bp += nB;
     }
@@ -53,10 +54,10 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
     let bp = b + (<usize>j << 2);
     for (let kk = 0; kk < k; kk++) {
       const b0 = v128.load(bp);
-      c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), b0));
-      c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ap + aRow)), b0));
-      c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * aRow)), b0));
-      c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * aRow)), b0));
+      c0 = madd(c0, f32x4.splat(load<f32>(ap)), b0);
+      c1 = madd(c1, f32x4.splat(load<f32>(ap + aRow)), b0);
+      c2 = madd(c2, f32x4.splat(load<f32>(ap + 2 * aRow)), b0);
+      c3 = madd(c3, f32x4.splat(load<f32>(ap + 3 * aRow)), b0);
       ap += aCol;
       bp += nB;
     }
@@ -99,8 +100,8 @@ function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32): void 
     let bp = b + (<usize>j << 2);
     for (let kk = 0; kk < k; kk++) {
       const av = f32x4.splat(load<f32>(ap));
-      c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bp)));
-      c1 = f32x4.add(c1, f32x4.mul(av, v128.load(bp, 16)));
+      c0 = madd(c0, av, v128.load(bp));
+      c1 = madd(c1, av, v128.load(bp, 16));
       ap += aCol;
       bp += nB;
     }
@@ -113,7 +114,7 @@ function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32): void 
     let ap = a;
     let bp = b + (<usize>j << 2);
     for (let kk = 0; kk < k; kk++) {
-      c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), v128.load(bp)));
+      c0 = madd(c0, f32x4.splat(load<f32>(ap)), v128.load(bp));
       ap += aCol;
       bp += nB;
     }

@@ -4,7 +4,7 @@
  * Register tile: 4 rows of A × 2 rows of B, SIMD along k, lanes summed at the end.
  * Pointers are byte offsets into the tfjs heap; batch strides in elements (0 broadcasts).
  */
-import { hsum } from './simd_math';
+import { hsum, madd } from './simd_math';
 
 /** Σ_k a[k]·b[k] for the k % 4 trailing elements, from element `from`. */
 // @ts-ignore: decorator
@@ -25,14 +25,14 @@ function tile4x2(a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usiz
     const o = <usize>kk << 2;
     const b0 = v128.load(b + o), b1 = v128.load(b + ldb + o);
     const a0 = v128.load(a + o), a1 = v128.load(a + lda + o), a2 = v128.load(a + 2 * lda + o), a3 = v128.load(a + 3 * lda + o);
-    s00 = f32x4.add(s00, f32x4.mul(a0, b0));
-    s01 = f32x4.add(s01, f32x4.mul(a0, b1));
-    s10 = f32x4.add(s10, f32x4.mul(a1, b0));
-    s11 = f32x4.add(s11, f32x4.mul(a1, b1));
-    s20 = f32x4.add(s20, f32x4.mul(a2, b0));
-    s21 = f32x4.add(s21, f32x4.mul(a2, b1));
-    s30 = f32x4.add(s30, f32x4.mul(a3, b0));
-    s31 = f32x4.add(s31, f32x4.mul(a3, b1));
+    s00 = madd(s00, a0, b0);
+    s01 = madd(s01, a0, b1);
+    s10 = madd(s10, a1, b0);
+    s11 = madd(s11, a1, b1);
+    s20 = madd(s20, a2, b0);
+    s21 = madd(s21, a2, b1);
+    s30 = madd(s30, a3, b0);
+    s31 = madd(s31, a3, b1);
   }
   const b1p = b + ldb;
   store<f32>(c, hsum(s00) + tailDot(a, b, k4, k));
@@ -50,7 +50,7 @@ function tile4x2(a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usiz
 @inline
 function dot1(a: usize, b: usize, k: i32, k4: i32): f32 {
   let s = f32x4.splat(0);
-  for (let kk = 0; kk < k4; kk += 4) s = f32x4.add(s, f32x4.mul(v128.load(a + (<usize>kk << 2)), v128.load(b + (<usize>kk << 2))));
+  for (let kk = 0; kk < k4; kk += 4) s = madd(s, v128.load(a + (<usize>kk << 2)), v128.load(b + (<usize>kk << 2)));
   return hsum(s) + tailDot(a, b, k4, k);
 }
 

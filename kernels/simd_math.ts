@@ -29,3 +29,10 @@ export function exp4(x: v128): v128 {
 export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
+
+/** acc + a·b, lane-wise (wasm SIMD has no portable fused multiply-add). */
+// @ts-ignore: decorator
+@inline
+export function madd(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}

@@ -27,13 +27,6 @@ import { sumLeadingAxes } from './wasm/sum_rows';
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig['kernelFunc'];
-interface WasmBackendLike {
-  disposeData(dataId: object): boolean;
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  /** A view of the tensor's bytes on the wasm heap (detached when the heap grows: take it after allocating). */
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
-}
 
 const BACKEND = 'wasm';
 let installed = false;
@@ -52,7 +45,7 @@ function override(name: string, patched: KernelFunc): void {
 
 /**
  * Switch one of mvlm's wasm kernel overrides off (the stock kernel) or on again; for A/B timing
- * only (`bench/ab_kernels.ts`). MatMul and Sum look Transpose up per call, so they follow it.
+ * only (`bench/ab.ts`). MatMul and Sum look Transpose up per call, so they follow it.
  */
 export function setWasmFix(name: string, on: boolean): void {
   const v = variants.get(name);
@@ -61,7 +54,10 @@ export function setWasmFix(name: string, on: boolean): void {
   tf.registerKernel({ ...v.stock, kernelFunc: on ? v.patched : v.stock.kernelFunc });
 }
 
-export const WASM_FIXES = ['Transpose', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'GatherV2', 'Slice', 'SplitV', 'Concat'];
+/** Names of the installed overrides (after initBackend on wasm). */
+export function wasmFixes(): string[] {
+  return [...variants.keys()];
+}
 
 function kernelOf(name: string): KernelFunc {
   const config = tf.getKernel(name, BACKEND);
@@ -71,7 +67,7 @@ function kernelOf(name: string): KernelFunc {
 
 /** Free kernel-internal temporaries (reshape views drop one reference, the data stays if shared). */
 function disposeAll(backend: unknown, temps: TensorInfo[]): void {
-  for (const t of temps) (backend as WasmBackendLike).disposeData(t.dataId);
+  for (const t of temps) (backend as WasmBackendHeap).disposeData(t.dataId);
 }
 
 /** Swap the last two axes of `x` with the backend's Transpose kernel. */
@@ -161,7 +157,7 @@ function installSharedIdentity(): void {
   override('Identity', (args) => {
     const x = args.inputs.x as TensorInfo;
     if (x.dtype === 'string') return copy(args);
-    (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
+    (args.backend as unknown as WasmBackendHeap).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   });
 }
@@ -222,7 +218,7 @@ function installGather(): void {
     const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
     const fits = (batchDims ?? 0) === 0 && (x.dtype === 'float32' || x.dtype === 'int32') && indices.dtype === 'int32';
     if (!fits) return stock(args);
-    const heap = args.backend as unknown as WasmBackendLike;
+    const heap = args.backend as unknown as WasmBackendHeap;
     const ax = tf.util.parseAxisParam(axis, x.shape)[0];
     const n = x.shape[ax];
     const outer = tf.util.sizeFromShape(x.shape.slice(0, ax));

@@ -7,6 +7,7 @@
  * Elementwise work (norms, softmax, GELU, optimizer) is not counted, as in the MFU convention.
  */
 import * as tf from '@tensorflow/tfjs';
+import { median } from './timing';
 
 export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
 
@@ -96,7 +97,6 @@ export interface HotMatmul {
  * a GC pause or heap growth lands on whichever kernel runs), slowest ratio first.
  */
 export function hotMatmuls(steps: KernelRecord[][], peakFlops: number, minShare = 0.01): HotMatmul[] {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   // per step: time, FLOPs and share of each group (masking objectives vary shapes step to step,
   // so a group's calls per step can differ: ratios are taken within a step)
   const groups = new Map<string, { ms: number[]; flops: number[]; share: number[] }>();

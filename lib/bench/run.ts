@@ -16,11 +16,11 @@ import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
 import { HotMatmul, KernelRecord, KernelSummary, forwardFlops, hotMatmuls, profileKernels, topKernels } from './flops';
+import { buildStep } from './step';
+import { MatmulPeak, interleavedPeak, matmulPeak, median, pairedTimesMs, timesMs } from './timing';
 
 /** Profiled steps per row (medians over them for the hot-kernel ratios). */
 const PROFILED_STEPS = 3;
-import { buildStep } from './step';
-import { MatmulPeak, interleavedPeak, matmulPeak, median, pairedTimesMs, timesMs } from './timing';
 
 export interface BenchOptions {
   /** Reference configs to run (default tiny and small). */
@@ -97,14 +97,18 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
     const before = tf.memory().numTensors;
     let i = 2;
     const times: number[] = [];
-    for (let k = 0; k < steps; k++) {
-      times.push(...timesMs(() => s.step(i++), 1, 0));
-      probe.sample();
+    let after: number;
+    try {
+      for (let k = 0; k < steps; k++) {
+        times.push(...timesMs(() => s.step(i++), 1, 0));
+        probe.sample();
+      }
+      after = tf.memory().numTensors; // the probe's operands are counted in `before` too
+    } finally {
+      probe.dispose();
     }
     const stepMs = median(times);
-    const after = tf.memory().numTensors;
     const peakFlops = probe.peak();
-    probe.dispose();
     const profiled: KernelRecord[][] = [];
     for (let k = 0; k < PROFILED_STEPS; k++) {
       profiled.push(

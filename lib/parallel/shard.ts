@@ -11,6 +11,7 @@ import type { VisionLanguageModel } from '../models';
 import type { ObjectiveMix, TrainBatch } from '../objectives';
 import { Rng } from '../random';
 import type { LossOutput } from '../train/accumulate';
+import type { WasmBackendHeap } from '../wasm/kernels';
 
 export interface ShardTask {
   /** The replica's parameters; the coordinator overwrites trainable ones before every step. */
@@ -130,8 +131,8 @@ export function saveWeights(store: ParamStore, layout: ParamLayout, flat: Float3
 
 /** A variable's values: a view of the wasm heap where there is one (no copy), else dataSync. */
 function floatsOf(v: tf.Variable): Float32Array {
-  const heap = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  return typeof heap.typedArrayFromHeap === 'function' ? heap.typedArrayFromHeap(v) : (v.dataSync() as Float32Array);
+  const heap = tf.backend() as unknown as Partial<WasmBackendHeap>;
+  return typeof heap.typedArrayFromHeap === 'function' ? (heap.typedArrayFromHeap(v) as Float32Array) : (v.dataSync() as Float32Array);
 }
 
 /**

@@ -61,36 +61,21 @@ export class AdamW {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** t;
     const bc2 = 1 - b2 ** t;
+    const keep = this.weightDecay === 0 ? 1 : 1 - lr * this.weightDecay;
+    const h: Hyper = { b1, b2, bc1, bc2, eps: this.eps, lr, keep };
     const fused = MVLM_KERNELS.adamW && tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null;
     tf.tidy(() => {
-      // The step's constants as scalars once, not re-created for every param (~10 per param).
-      const c = (x: number) => tf.scalar(x);
-      const [b1s, b1c, b2s, b2c, bc1s, bc2s, eps, lrs] = fused ? [] : [b1, 1 - b1, b2, 1 - b2, bc1, bc2, this.eps, lr].map(c);
-      const keepValue = this.weightDecay === 0 ? 1 : 1 - lr * this.weightDecay;
-      const keep = this.weightDecay === 0 || fused ? null : c(keepValue);
+      const update = fused ? kernelUpdate : tensorUpdate(h);
       for (const [name, g] of grads) {
         const p = this.store.variable(name);
         if (g.shape.join(',') !== p.shape.join(',')) {
           throw new Error(`AdamW: gradient of ${name} has shape [${g.shape}] but the param is [${p.shape}]`);
         }
         const { m, v, decay } = this.slot(name);
-        if (fused) {
-          // one kernel per param (lib/wasm/adamw_kernel.ts): the same float32 ops in the same order
-          const attrs: AdamWKernelAttrs = { b1, b2, bc1, bc2, eps: this.eps, lr, keep: decay ? keepValue : 1 };
-          const [pNew, mNew, vNew] = tf.engine().runKernel(ADAMW_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-          m.assign(mNew);
-          v.assign(vNew);
-          p.assign(pNew);
-          continue;
-        }
-        const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
-        const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
-        const denom = tf.add(tf.sqrt(tf.div(vNew, bc2s)), eps);
-        const stepDir = tf.div(tf.div(mNew, bc1s), denom);
-        const decayed = decay && keep ? tf.mul(p, keep) : p;
+        const [pNew, mNew, vNew] = update(p, g, m, v, decay ? h : { ...h, keep: 1 });
         m.assign(mNew);
         v.assign(vNew);
-        p.assign(tf.sub(decayed, tf.mul(stepDir, lrs)));
+        p.assign(pNew);
       }
     });
     this.step = t;
@@ -140,6 +125,27 @@ export class AdamW {
     }
     return s;
   }
+}
+
+/** One step's hyper-parameters; keep = 1 − lr·wd for decayed params, 1 otherwise. */
+type Hyper = AdamWKernelAttrs;
+type Update = (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, h: Hyper) => tf.Tensor[];
+
+/** One kernel per param (lib/wasm/adamw_kernel.ts): the same float32 ops in the same order. */
+const kernelUpdate: Update = (p, g, m, v, h) => tf.engine().runKernel(ADAMW_KERNEL, { p, g, m, v }, h as unknown as tf.NamedAttrMap) as tf.Tensor[];
+
+/** The update in tensor ops, with the step's constants as scalars made once (not ~10 per param). */
+function tensorUpdate(step: Hyper): Update {
+  const c = (x: number) => tf.scalar(x);
+  const [b1s, b1c, b2s, b2c, bc1s, bc2s, eps, lrs, keepDecayed] = [step.b1, 1 - step.b1, step.b2, 1 - step.b2, step.bc1, step.bc2, step.eps, step.lr, step.keep].map(c);
+  return (p, g, m, v, h) => {
+    const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
+    const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
+    const denom = tf.add(tf.sqrt(tf.div(vNew, bc2s)), eps);
+    const stepDir = tf.div(tf.div(mNew, bc1s), denom);
+    const decayed = h.keep === 1 ? p : tf.mul(p, keepDecayed);
+    return [tf.sub(decayed, tf.mul(stepDir, lrs)), mNew, vNew];
+  };
 }
 
 function zerosVariable(shape: number[], name: string): tf.Variable {

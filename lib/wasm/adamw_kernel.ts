@@ -4,7 +4,7 @@
  * Inputs p, g, m, v (float32, one shape); outputs [p', m', v'].
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerHeapKernel } from './kernels';
+import { registerHeapKernel, sameShape } from './kernels';
 
 export const ADAMW_KERNEL = 'MvlmAdamW';
 
@@ -21,9 +21,7 @@ export interface AdamWKernelAttrs {
 
 export function registerAdamWKernel(): void {
   registerHeapKernel(ADAMW_KERNEL, ({ kernels, ptr, output }, { p, g, m, v }, attrs) => {
-    for (const [name, t] of Object.entries({ g, m, v })) {
-      if (t.shape.join(',') !== p.shape.join(',')) throw new Error(`${ADAMW_KERNEL}: ${name} is [${t.shape}], the param is [${p.shape}]`);
-    }
+    for (const [name, t] of Object.entries({ g, m, v })) sameShape(ADAMW_KERNEL, p, t, `the param and ${name}`);
     const { b1, b2, bc1, bc2, eps, lr, keep } = attrs as unknown as AdamWKernelAttrs;
     const outs = [p, m, v].map((t) => output([...t.shape]));
     const [pOut, mOut, vOut] = outs.map(ptr);

@@ -12,8 +12,6 @@ import { MVLM_KERNELS, heapOffset, mvlmKernels, type WasmBackendHeap } from './k
 type TensorInfo = tf.TensorInfo;
 type Transpose = (x: TensorInfo) => TensorInfo;
 
-const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
-
 /**
  * aᵀ·b with a small output (weight gradients of narrow layers: the patch embedding's [192, 128],
  * tiny's qkv [128, 384] and MLM decoder [128, 1000]): read aᵀ through strides instead of transposing
@@ -35,6 +33,12 @@ function smallWeight(b: TensorInfo): boolean {
   return MVLM_KERNELS.smallWeightNN && tf.util.sizeFromShape(b.shape.slice(-2)) <= SMALL_WEIGHT;
 }
 
+/** Which 2-D products beside a·bᵀ this kernel takes over from XNNPACK (measured above). */
+function onStridedKernel2d(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): boolean {
+  if (transposeB) return false; // aᵀ·bᵀ: transpose b + XNNPACK
+  return transposeA ? smallOutput(a, b) : smallWeight(b);
+}
+
 /** a [...batch, m, k] (or [..., k, m] with transposeA) · b → [...batch, m, n], or null to fall back. */
 export function simdBatchMatMul(
   a: TensorInfo,
@@ -47,14 +51,14 @@ export function simdBatchMatMul(
   if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
-  const nA = size(batchA);
-  const nB = size(batchB);
+  const nA = tf.util.sizeFromShape(batchA);
+  const nB = tf.util.sizeFromShape(batchB);
   // same batch, or one side broadcast whole; anything fancier goes to the stock kernel
   const sameBatch = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
   if (!sameBatch && nA !== 1 && nB !== 1) return null;
   const batch = Math.max(nA, nB);
   const dot = transposeB && !transposeA;
-  if (batch < 2 && !dot && !(transposeA && !transposeB && smallOutput(a, b)) && !(!transposeA && !transposeB && smallWeight(b))) return null; // others stay on XNNPACK
+  if (batch < 2 && !dot && !onStridedKernel2d(a, b, transposeA, transposeB)) return null; // stays on XNNPACK
   const outBatch = nA >= nB ? batchA : batchB;
   const [ra, ca] = a.shape.slice(-2);
   const m = transposeA ? ca : ra;

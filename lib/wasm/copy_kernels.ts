@@ -4,13 +4,9 @@
  * axis took 4.6 ms per call, the same bytes moved here as 1632 runs of 128 floats.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmBackendHeap } from './kernels';
 
 type TensorInfo = tf.TensorInfo;
-interface HeapViews {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  /** Detached when the heap grows: take it after allocating. */
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
-}
 
 const copyable = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32';
 
@@ -21,12 +17,7 @@ const copyable = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32'
 function copyBox(src: Float32Array | Int32Array, shape: number[], begin: number[], size: number[], dst: Float32Array | Int32Array): void {
   const rank = shape.length;
   if (size.some((d) => d === 0)) return;
-  const strides = new Array<number>(rank);
-  let acc = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= shape[i];
-  }
+  const strides = [...tf.util.computeStrides(shape), 1];
   let k = rank - 1; // the last axis not fully covered
   while (k > 0 && begin[k] === 0 && size[k] === shape[k]) k--;
   const run = size[k] * strides[k];
@@ -43,7 +34,7 @@ function copyBox(src: Float32Array | Int32Array, shape: number[], begin: number[
   }
 }
 
-function slice(heap: HeapViews, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+function slice(heap: WasmBackendHeap, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = heap.makeOutput(size, x.dtype);
   copyBox(heap.typedArrayFromHeap(x), x.shape, begin, size, heap.typedArrayFromHeap(out));
   return out;
@@ -57,7 +48,7 @@ export function installCopyKernels(override: (name: string, f: tf.KernelConfig['
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
     tf.slice_util.assertParamsValid(x as unknown as tf.Tensor, b, s);
-    return slice(args.backend as unknown as HeapViews, x, b, s);
+    return slice(args.backend as unknown as WasmBackendHeap, x, b, s);
   });
 
   const stockSplit = stockOf('SplitV');
@@ -71,7 +62,7 @@ export function installCopyKernels(override: (name: string, f: tf.KernelConfig['
     return sizes.map((d) => {
       const size = [...x.shape];
       size[ax] = d;
-      const out = slice(args.backend as unknown as HeapViews, x, [...begin], size);
+      const out = slice(args.backend as unknown as WasmBackendHeap, x, [...begin], size);
       begin[ax] += d;
       return out;
     });
@@ -85,7 +76,7 @@ export function installCopyKernels(override: (name: string, f: tf.KernelConfig['
     const ax = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
     tf.backend_util.assertParamsConsistent(inputs.map((t) => t.shape), ax);
     const shape = tf.backend_util.computeOutShape(inputs.map((t) => t.shape), ax);
-    const heap = args.backend as unknown as HeapViews;
+    const heap = args.backend as unknown as WasmBackendHeap;
     const out = heap.makeOutput(shape, inputs[0].dtype);
     const dst = heap.typedArrayFromHeap(out);
     const inner = tf.util.sizeFromShape(shape.slice(ax + 1));

@@ -4,16 +4,12 @@
  * lib/core/fused.ts picks them when the active backend has them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerHeapKernel } from './kernels';
+import { registerHeapKernel, sameShape } from './kernels';
 
 export const GELU_KERNEL = 'MvlmGelu';
 export const GELU_GRAD_KERNEL = 'MvlmGeluGrad';
 export const LAYER_NORM_KERNEL = 'MvlmLayerNorm';
 export const LAYER_NORM_GRAD_KERNEL = 'MvlmLayerNormGrad';
-
-function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, names: string): void {
-  if (a.shape.join(',') !== b.shape.join(',')) throw new Error(`${kernel}: ${names} differ in shape: [${a.shape}] vs [${b.shape}]`);
-}
 
 /** LayerNorm's row count and width, checking γ (and β) are [D]. */
 function rowsOf(kernel: string, x: tf.TensorInfo, gamma: tf.TensorInfo, beta?: tf.TensorInfo): [number, number] {

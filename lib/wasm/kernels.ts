@@ -36,12 +36,20 @@ export interface MvlmKernels {
   layerNormGrad(x: number, stats: number, gamma: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
 }
 
-/** The tfjs wasm backend's parts this module touches. */
+/** The tfjs wasm backend's internals mvlm's kernels and fixes use (one description for all of them). */
 export interface WasmBackendHeap {
   wasm: { asm: { memory: WasmMemory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
+  /** A view of the tensor's bytes on the wasm heap (detached when the heap grows: take it after allocating). */
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
+}
+
+/** Throw when two inputs of a kernel differ in shape. */
+export function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, names: string): void {
+  if (a.shape.join(',') !== b.shape.join(',')) throw new Error(`${kernel}: ${names} differ in shape: [${a.shape}] vs [${b.shape}]`);
 }
 
 const FILE = 'mvlm_kernels.wasm';

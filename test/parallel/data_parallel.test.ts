@@ -63,6 +63,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
 
   it('3 steps with 2 workers end at the weights of the same 3 steps in one process (no stale weights in workers)', async () => {
     // in-process reference: the task's own replica, the mean over the 2 shards, the same AdamW
+    const before = tf.memory().numTensors;
     const task = benchShardTask({ cfg: MICRO, seed: SEED });
     const layout = paramLayout(task.store);
     const optimizer = new AdamW(task.store, { weightDecay: 0 });
@@ -87,6 +88,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
       optimizer.dispose();
       task.dispose();
     }
+    expect(tf.memory().numTensors, 'in-process reference tensors').to.equal(before);
   });
 
   it('the mean of shard gradients equals the in-process sum over shards / 2', async () => {
