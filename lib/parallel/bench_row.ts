@@ -11,6 +11,10 @@ import { BENCH_TASK_MODULE } from './bench_task';
 import { parallelCeiling } from './ceiling';
 import { DataParallel } from './data_parallel';
 
+// each worker is its own V8 isolate that JIT-compiles the whole step again; after ~5 steps the
+// compiler's background work (which a lone worker gets for free on the idle core) has settled
+const WARMUP_STEPS = 5;
+
 export interface ParallelRow {
   workers: number;
   shards: number;
@@ -60,9 +64,9 @@ export async function benchDataParallel(cfg: BenchConfig, steps: number, workers
   });
   const t = { one: [] as number[], many: [] as number[], oneShard: [] as number[], manyShard: [] as number[] };
   try {
-    for (let s = 1; s <= steps + 2; s++) {
+    for (let s = 1; s <= steps + WARMUP_STEPS; s++) {
       const [a, b] = [await one.step(s), await many.step(s)];
-      if (s <= 2) continue; // warm-up
+      if (s <= WARMUP_STEPS) continue;
       t.one.push(a.ms);
       t.many.push(b.ms);
       t.oneShard.push(a.shardMs);

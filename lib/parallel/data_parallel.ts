@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'worker_threads';
 import type { ParamStore } from '../core/params';
 import type { InitMessage, StepMessage, WorkerReply } from './protocol';
+import { tensorFromFloats } from '../wasm/host_copy';
 import { ParamLayout, TaskSource, paramLayout, saveWeights } from './shard';
 
 export interface DataParallelOptions {
@@ -117,17 +118,16 @@ export class DataParallel {
     return { grads: this.meanGrads(), total: total / S, terms, workerMs: done.map((r) => (r.kind === 'done' ? r.ms : NaN)) };
   }
 
-  /** Rows of the shared buffer summed in worker order, divided by the shard count. */
+  /** Rows of the shared buffer summed in worker order on the device, divided by the shard count, cut into params. */
   private meanGrads(): Map<string, tf.Tensor> {
-    const { total: P, names, shapes, offsets } = this.layout;
-    const sum = new Float32Array(P);
-    for (let w = 0; w < this.workers.length; w++) {
-      const row = this.grads.subarray(w * P, (w + 1) * P);
-      for (let j = 0; j < P; j++) sum[j] += row[j];
-    }
-    const scale = 1 / this.numShards;
-    for (let j = 0; j < P; j++) sum[j] *= scale;
-    return new Map(names.map((name, i) => [name, tf.tensor(sum.subarray(offsets[i], offsets[i] + shapes[i].reduce((a, b) => a * b, 1)), shapes[i], 'float32')]));
+    const { total: P, names, shapes } = this.layout;
+    const parts = tf.tidy(() => {
+      let sum = tensorFromFloats(this.grads.subarray(0, P), [P]);
+      for (let w = 1; w < this.workers.length; w++) sum = tf.add(sum, tensorFromFloats(this.grads.subarray(w * P, (w + 1) * P), [P]));
+      const mean = tf.mul(sum, tf.scalar(1 / this.numShards));
+      return tf.split(mean, shapes.map((s) => tf.util.sizeFromShape(s))).map((part, i) => part.reshape(shapes[i]));
+    });
+    return new Map(names.map((name, i) => [name, parts[i]]));
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,7 @@ import type { VisionLanguageModel } from '../models';
 import type { ObjectiveMix, TrainBatch } from '../objectives';
 import { Rng } from '../random';
 import type { LossOutput } from '../train/accumulate';
-import type { WasmBackendHeap } from '../wasm/kernels';
+import { floatsOf, tensorFromFloats } from '../wasm/host_copy';
 
 export interface ShardTask {
   /** The replica's parameters; the coordinator overwrites trainable ones before every step. */
@@ -81,58 +81,62 @@ export function paramLayout(store: ParamStore): ParamLayout {
 }
 
 /**
- * Sum of the gradients of `shards` into `out` (flat, layout order; zeroed first) and the summed
- * loss values. Params without a gradient contribute zeros.
+ * Sum of the gradients of `shards` into `out` (flat, layout order) and the summed loss values.
+ * Shards are summed on the device in shard order and copied out once; params without a gradient
+ * get zeros.
  */
 export function shardGradients(task: ShardTask, layout: ParamLayout, step: number, shards: number[], numShards: number, rngState: number, out: Float32Array): { total: number; terms: Record<string, number> } {
-  out.fill(0);
   const params = task.store.trainable();
   const vars = params.map((p) => p.variable);
   let total = 0;
   const terms: Record<string, number> = {};
-  for (const shard of shards) {
-    let kept: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const o = task.loss(step, shard, numShards, shardRng(rngState, shard));
-      kept = Object.fromEntries(Object.entries(o.terms).map(([k, t]) => [k, tf.keep(t)]));
-      return o.total;
-    }, vars);
-    try {
-      total += value.dataSync()[0];
-      for (const [k, t] of Object.entries(kept)) terms[k] = (terms[k] ?? 0) + t.dataSync()[0];
-      params.forEach((p, i) => {
-        const g = grads[p.variable.name];
-        if (!g) return;
-        const values = g.dataSync() as Float32Array;
-        const at = layout.offsets[i];
-        for (let j = 0; j < values.length; j++) out[at + j] += values[j];
-      });
-    } finally {
-      tf.dispose([value, ...Object.values(kept), ...Object.values(grads)]);
+  let sums: (tf.Tensor | undefined)[] = params.map(() => undefined);
+  try {
+    for (const shard of shards) {
+      let kept: Record<string, tf.Scalar> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const o = task.loss(step, shard, numShards, shardRng(rngState, shard));
+        kept = Object.fromEntries(Object.entries(o.terms).map(([k, t]) => [k, tf.keep(t)]));
+        return o.total;
+      }, vars);
+      try {
+        total += value.dataSync()[0];
+        for (const [k, t] of Object.entries(kept)) terms[k] = (terms[k] ?? 0) + t.dataSync()[0];
+        sums = sums.map((sum, i) => {
+          const g = grads[vars[i].name];
+          if (!g || !sum) return sum ?? (g && tf.keep(g));
+          const next = tf.add(sum, g);
+          sum.dispose();
+          return next;
+        });
+      } finally {
+        const summed = new Set(sums);
+        tf.dispose([value, ...Object.values(kept), ...Object.values(grads).filter((g) => !summed.has(g))]);
+      }
     }
+    sums.forEach((sum, i) => {
+      const at = layout.offsets[i];
+      if (sum) out.set(floatsOf(sum), at);
+      else out.fill(0, at, at + vars[i].size);
+    });
+  } finally {
+    tf.dispose(sums.filter((t): t is tf.Tensor => t !== undefined));
   }
   return { total, terms };
 }
 
-/** Copy trainable weights from the flat buffer into the store (layout order). */
+/** Copy trainable weights from the flat buffer into the store (layout order); each gets a new tensor. */
 export function loadWeights(store: ParamStore, layout: ParamLayout, flat: Float32Array): void {
-  const params = store.trainable();
-  params.forEach((p, i) => {
-    const size = p.variable.size;
+  store.trainable().forEach((p, i) => {
     const at = layout.offsets[i];
-    tf.tidy(() => p.variable.assign(tf.tensor(flat.slice(at, at + size), layout.shapes[i], 'float32')));
+    // a new tensor, never the old buffer rewritten: the wasm backend caches packed weights per tensor
+    tf.tidy(() => p.variable.assign(tensorFromFloats(flat.subarray(at, at + p.variable.size), layout.shapes[i])));
   });
 }
 
 /** Copy trainable weights from the store into the flat buffer (layout order). */
 export function saveWeights(store: ParamStore, layout: ParamLayout, flat: Float32Array): void {
   store.trainable().forEach((p, i) => flat.set(floatsOf(p.variable), layout.offsets[i]));
-}
-
-/** A variable's values: a view of the wasm heap where there is one (no copy), else dataSync. */
-function floatsOf(v: tf.Variable): Float32Array {
-  const heap = tf.backend() as unknown as Partial<WasmBackendHeap>;
-  return typeof heap.typedArrayFromHeap === 'function' ? (heap.typedArrayFromHeap(v) as Float32Array) : (v.dataSync() as Float32Array);
 }
 
 /**
