@@ -40,9 +40,8 @@ export function formatBench(r: BenchResult): string {
   if (r.flip) {
     out.push(`FLIP image tower fwd+bwd: all patches ${r.flip.fullMs.toFixed(1)} ms, 50% dropped ${r.flip.droppedMs.toFixed(1)} ms, ${r.flip.speedup.toFixed(2)}x`);
   }
-  if (r.parallel) {
-    const p = r.parallel;
-    out.push(`data-parallel (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
+  for (const p of r.parallel) {
+    out.push(`data-parallel ${p.config} (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
     out.push(`  per shard inside a worker: ${p.shardMs.oneWorker.toFixed(1)} ms alone, ${p.shardMs.manyWorkers.toFixed(1)} ms with ${p.workers} at once; the machine's ${p.workers}-thread ceilings just before: compute ${p.ceiling.compute.toFixed(2)}x, memory bandwidth ${p.ceiling.memory.toFixed(2)}x`);
   }
   out.push(`numTensors flat: ${r.numTensorsFlat}`);

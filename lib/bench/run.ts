@@ -31,7 +31,7 @@ export interface BenchOptions {
   objectives?: boolean | string[];
   /** The FLIP row (default true). */
   flip?: boolean;
-  /** The data-parallel row: 2 workers vs 1 on the base config (default false: it needs 2 free cores). */
+  /** A data-parallel row per config: 2 workers vs 1 (default false: it needs 2 free cores). */
   parallel?: boolean;
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;
@@ -68,7 +68,8 @@ export interface BenchResult {
   peaks: Record<string, MatmulPeak>;
   rows: StepRow[];
   flip: FlipRow | null;
-  parallel: ParallelRow | null;
+  /** One per config (empty without `parallel`). */
+  parallel: ParallelRow[];
   numTensorsFlat: boolean;
 }
 
@@ -185,7 +186,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   const base = configs[0] ?? TINY;
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
   const flip = opts.flip === false ? null : benchFlip(base, steps);
-  const parallel = opts.parallel ? await benchDataParallel(base, steps) : null;
+  const parallel: ParallelRow[] = [];
+  if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps));
   const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
   return { backend: tf.getBackend(), steps, peaks, rows, flip, parallel, numTensorsFlat: flat };
 }

@@ -16,6 +16,7 @@ import { DataParallel } from './data_parallel';
 const WARMUP_STEPS = 5;
 
 export interface ParallelRow {
+  config: string;
   workers: number;
   shards: number;
   /** Median ms per step with 1 worker and with `workers` workers. */
@@ -77,6 +78,7 @@ export async function benchDataParallel(cfg: BenchConfig, steps: number, workers
   }
   const [oneMs, manyMs] = [median(t.one), median(t.many)];
   return {
+    config: cfg.name,
     workers,
     shards: workers,
     oneWorkerMs: oneMs,

@@ -46,7 +46,18 @@ describe('bench', () => {
       expect(r.rows[0].flopsPerStep).to.be.above(r.rows[1].flopsPerStep);
       expect(r.flip!.speedup).to.be.above(0);
       expect(r.numTensorsFlat).to.equal(true);
+      expect(r.parallel).to.deep.equal([]);
       JSON.parse(JSON.stringify(r));
+    });
+  });
+
+  it('adds a data-parallel row per config with --parallel: 1 vs 2 workers, per-shard times, ceilings', async () => {
+    await expectNoLeak(async () => {
+      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true });
+      expect(r.parallel.map((p) => [p.config, p.workers, p.shards])).to.deep.equal([['micro', 2, 2]]);
+      const [p] = r.parallel;
+      expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
+      for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
     });
   });
 });
