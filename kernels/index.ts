@@ -1,5 +1,5 @@
 /** mvlm's own wasm kernels, run on the tfjs wasm heap (lib/wasm/kernels.ts loads them). */
-export { batchMatMul } from './matmul';
+export { batchMatMul, panelWidth } from './matmul';
 export { batchMatMulNT } from './matmul_nt';
 export { adamw } from './adamw';
 export { gelu, geluGrad } from './gelu';

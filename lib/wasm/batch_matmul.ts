@@ -17,11 +17,14 @@ type Transpose = (x: TensorInfo) => TensorInfo;
  * tiny's qkv [128, 384] and MLM decoder [128, 1000]): read aᵀ through strides instead of transposing
  * it and letting XNNPACK pack b, which measured 2-3x the plain product's time inside a training
  * step (cold operands; in isolation it is ~1x). Larger outputs stay on XNNPACK, which blocks for the
- * cache where this kernel re-streams b (1.2-1.8x slower than XNNPACK from 256x1024 up, measured).
+ * cache where this kernel re-streams b (1.2-1.8x slower than XNNPACK from 256x1024 up, measured);
+ * so does a tall aᵀ (over 512k floats): 16 bytes per row of a at a 2 KB stride, a new page every
+ * other row ([1632,512]ᵀ·[1632,128]: 8.8 ms strided vs 6.8 ms transposed + XNNPACK, cold operands).
  */
 const SMALL_OUTPUT = 128 * 1024;
+const TALL_A = 512 * 1024;
 function smallOutput(a: TensorInfo, b: TensorInfo): boolean {
-  return a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT;
+  return a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT && tf.util.sizeFromShape(a.shape.slice(-2)) <= TALL_A;
 }
 
 /**
@@ -31,6 +34,15 @@ function smallOutput(a: TensorInfo, b: TensorInfo): boolean {
 const SMALL_WEIGHT = 128 * 1024;
 function smallWeight(b: TensorInfo): boolean {
   return MVLM_KERNELS.smallWeightNN && tf.util.sizeFromShape(b.shape.slice(-2)) <= SMALL_WEIGHT;
+}
+
+/**
+ * Pack each panel of b into contiguous 8-column tiles first when enough rows of a pass over it to
+ * pay for the copy (16 rows = 4 passes of the 4-row tile) and the panel outgrows the L1 cache
+ * (k·n ≥ 16k floats); attention's small per-head products (small A/B: 7 % slower packed) are not.
+ */
+function packsPanels(m: number, k: number, n: number): boolean {
+  return MVLM_KERNELS.packPanels && m >= 16 && n >= 8 && k * n >= 16 * 1024;
 }
 
 /** Which 2-D products beside a·bᵀ this kernel takes over from XNNPACK (measured above). */
@@ -77,10 +89,13 @@ export function simdBatchMatMul(
     return out;
   }
   const bRowMajor = transposeB ? transposeLastTwo(b) : b;
+  const scratch = packsPanels(m, k, n) ? backend.makeOutput([k * Math.min(kernels.panelWidth(k), n)], 'float32') : null;
   try {
-    kernels.batchMatMul(pa, heapOffset(backend, bRowMajor), pc, batch, m, k, n, transposeA ? 1 : k, transposeA ? m : 1, strideA, strideB);
+    const ps = scratch ? heapOffset(backend, scratch) : 0;
+    kernels.batchMatMul(pa, heapOffset(backend, bRowMajor), pc, batch, m, k, n, transposeA ? 1 : k, transposeA ? m : 1, strideA, strideB, ps);
     return out;
   } finally {
     if (bRowMajor !== b) backend.disposeData(bRowMajor.dataId);
+    if (scratch) backend.disposeData(scratch.dataId);
   }
 }

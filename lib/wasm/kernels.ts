@@ -17,11 +17,13 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, packPanels: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
-  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number): void;
+  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number, scratch: number): void;
+  /** Columns per packed panel of B for inner dimension k (scratch holds k · panelWidth(k) floats). */
+  panelWidth(k: number): number;
   /** See kernels/matmul_nt.ts: C = A·Bᵀ with A [m, k], B [n, k] row-major. */
   batchMatMulNT(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aBatch: number, bBatch: number): void;
   /** See kernels/reduce.ts: out[c] = Σ_r x[r, c]. */

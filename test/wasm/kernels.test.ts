@@ -38,8 +38,8 @@ function expectClose(r: { wasm: Arrays; cpu: Arrays }, tol: number): void {
   r.wasm.forEach((w, i) => {
     const c = r.cpu[i];
     expect(w.length, `output ${i} size`).to.equal(c.length);
-    const scale = Math.max(...c.map(Math.abs));
-    const err = Math.max(...w.map((v, j) => Math.abs(v - c[j]))) / scale;
+    const scale = c.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const err = w.reduce((m, v, j) => Math.max(m, Math.abs(v - c[j])), 0) / scale;
     expect(err, `output ${i}`).to.be.below(tol);
   });
 }
@@ -83,6 +83,9 @@ describe('wasm/kernels', function () {
     [[9, 6], [7, 6], false, true], // 2-D a·bᵀ (dX = dY·Wᵀ) on the dot kernel
     [[30, 6], [30, 10], true, false], // 2-D aᵀ·b with a small output (weight gradient)
     [[33, 7], [7, 13], false, false], // 2-D a·b with a small weight (forward of a narrow layer)
+    [[1100, 37], [1100, 75], true, false], // B past one cache panel (k·n > 64k): panels of 56 columns, then 8-, 4- and 1-wide tails
+    [[2, 1030, 70], [2, 70, 1030], true, true], // batched, aᵀ·bᵀ with panels
+    [[3, 20, 9], [3, 9, 21], false, false], // batched, b packed per batch entry (m ≥ 16), 8-, 4- and 1-wide tails
   ];
   for (const [sa, sb, ta, tb] of products) {
     it(`batched matMul [${sa}]${ta ? 'ᵀ' : ''} · [${sb}]${tb ? 'ᵀ' : ''} equals cpu in value and gradients`, async () => {
