@@ -83,9 +83,9 @@ describe('wasm/kernels', function () {
     [[9, 6], [7, 6], false, true], // 2-D a·bᵀ (dX = dY·Wᵀ) on the dot kernel
     [[30, 6], [30, 10], true, false], // 2-D aᵀ·b with a small output (weight gradient)
     [[33, 7], [7, 13], false, false], // 2-D a·b with a small weight (forward of a narrow layer)
-    [[1100, 37], [1100, 75], true, false], // B past one cache panel (k·n > 64k): panels of 56 columns, then 8-, 4- and 1-wide tails
-    [[2, 1030, 70], [2, 70, 1030], true, true], // batched, aᵀ·bᵀ with panels
-    [[3, 20, 9], [3, 9, 21], false, false], // batched, b packed per batch entry (m ≥ 16), 8-, 4- and 1-wide tails
+    [[1100, 37], [1100, 75], true, false], // b past one cache panel (k·n > 64k) and packed (k ≥ 1024): panels of 56 columns, then 8-, 4- and 1-wide tails
+    [[2, 1030, 70], [2, 70, 1030], true, true], // batched aᵀ·bᵀ, packed panels
+    [[3, 20, 1030], [3, 1030, 21], false, false], // batched a·b, b packed per batch entry, 8-, 4- and 1-wide tails
   ];
   for (const [sa, sb, ta, tb] of products) {
     it(`batched matMul [${sa}]${ta ? 'ᵀ' : ''} · [${sb}]${tb ? 'ᵀ' : ''} equals cpu in value and gradients`, async () => {
