@@ -37,8 +37,8 @@ export function formatBench(r: BenchResult): string {
     const hot = x.hotMatmuls[0];
     if (hot) out.push(`  slowest hot matmul (of ${x.hotMatmuls.length} with >= 1% of kernel time): ${hot.kernel} ${hot.vsPeak.toFixed(2)}x peak time, ${pct(hot.share)} of the step`);
   }
-  if (r.flip) {
-    out.push(`FLIP image tower fwd+bwd: all patches ${r.flip.fullMs.toFixed(1)} ms, 50% dropped ${r.flip.droppedMs.toFixed(1)} ms, ${r.flip.speedup.toFixed(2)}x`);
+  for (const f of r.flip) {
+    out.push(`FLIP ${f.config} image tower fwd+bwd: all patches ${f.fullMs.toFixed(1)} ms, 50% dropped ${f.droppedMs.toFixed(1)} ms, ${f.speedup.toFixed(2)}x`);
   }
   for (const p of r.parallel) {
     out.push(`data-parallel ${p.config} (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);

@@ -29,7 +29,7 @@ export interface BenchOptions {
   steps?: number;
   /** One row per registered objective on tiny (default true). */
   objectives?: boolean | string[];
-  /** The FLIP row (default true). */
+  /** A FLIP row per config (default true). */
   flip?: boolean;
   /** A data-parallel row per config: 2 workers vs 1 (default false: it needs 2 free cores). */
   parallel?: boolean;
@@ -56,6 +56,7 @@ export interface StepRow {
 }
 
 export interface FlipRow {
+  config: string;
   /** Image tower forward+backward, all patches vs 50 % dropped (median ms). */
   fullMs: number;
   droppedMs: number;
@@ -67,7 +68,8 @@ export interface BenchResult {
   steps: number;
   peaks: Record<string, MatmulPeak>;
   rows: StepRow[];
-  flip: FlipRow | null;
+  /** One per config (the base config when only objective rows run). */
+  flip: FlipRow[];
   /** One per config (empty without `parallel`). */
   parallel: ParallelRow[];
   numTensorsFlat: boolean;
@@ -162,7 +164,7 @@ export function benchFlip(cfg: BenchConfig, steps: number): FlipRow {
     const t = pairedTimesMs(run({}), run({ keep }), Math.max(steps, FLIP_PAIRS));
     // median of per-pair ratios: load that comes and goes on a shared machine hits both sides alike
     const ratios = t.a.map((full, i) => full / t.b[i]);
-    return { fullMs: median(t.a), droppedMs: median(t.b), speedup: median(ratios) };
+    return { config: cfg.name, fullMs: median(t.a), droppedMs: median(t.b), speedup: median(ratios) };
   } finally {
     tf.dispose(keep);
     disposeBatch(batch);
@@ -185,7 +187,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   for (const cfg of configs) add(await benchStep(cfg, peakOf(cfg), steps));
   const base = configs[0] ?? TINY;
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
-  const flip = opts.flip === false ? null : benchFlip(base, steps);
+  const flip = opts.flip === false ? [] : (configs.length ? configs : [base]).map((cfg) => benchFlip(cfg, steps));
   const parallel: ParallelRow[] = [];
   if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps));
   const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
