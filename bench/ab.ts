@@ -3,8 +3,8 @@
  * `npx ts-node -T bench/ab.ts [tiny|small] [Fix,Fix+Fix,...]` — each comma-separated group is one
  * variant with those fixes switched off; the first row has all on. Fix names: the wasm kernel
  * overrides (Identity, Transpose, Sum, BatchMatMul, _FusedMatMul), the core's fused ops
- * (gelu, layerNorm) and mvlm's own wasm kernels (kernel.batchMatMul, kernel.adamW, kernel.gelu,
- * kernel.layerNorm). Prints wall and CPU medians (CPU time holds better on a loaded machine);
+ * (gelu, layerNorm) and mvlm's own wasm kernels and routes (kernel.NAME for each switch in
+ * MVLM_KERNELS: kernel.batchMatMul, kernel.adamW, kernel.stridedTN, kernel.packPanels, …). Prints wall and CPU medians (CPU time holds better on a loaded machine);
  * `AB_ROUNDS=n` sets the rounds (default 5, 3 steps per variant per round).
  * Example: `npx ts-node -T bench/ab.ts tiny Identity+Transpose+Sum,gelu,layerNorm`.
  */

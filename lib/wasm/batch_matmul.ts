@@ -24,7 +24,7 @@ type Transpose = (x: TensorInfo) => TensorInfo;
 const SMALL_OUTPUT = 128 * 1024;
 const TALL_A = 512 * 1024;
 function smallOutput(a: TensorInfo, b: TensorInfo): boolean {
-  return a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT && tf.util.sizeFromShape(a.shape.slice(-2)) <= TALL_A;
+  return MVLM_KERNELS.stridedTN && a.shape[a.shape.length - 1] * b.shape[b.shape.length - 1] <= SMALL_OUTPUT && tf.util.sizeFromShape(a.shape.slice(-2)) <= TALL_A;
 }
 
 /**

@@ -17,7 +17,7 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, packPanels: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
