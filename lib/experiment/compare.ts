@@ -155,7 +155,10 @@ export async function runCompare(o: CompareOptions): Promise<{ results: CompareR
   const steps = (s: DataSetting) => armConfig(preset, s, armByName(s.arms[0]), 0, o.sets).train.steps;
   const totalSteps = plan.reduce((n, s) => n + s.arms.length * preset.seeds.length * steps(s), 0);
   fs.mkdirSync(o.out, { recursive: true });
-  const bars = o.quiet ? null : new MultiBar({ format: ' {bar} {percentage}% | {value}/{total} steps | {arm} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  // a bar on a terminal; elsewhere (logs, CI) one line per arm: cli-progress 3.12 draws a MultiBar
+  // off a TTY only once, at stop, with a total of 100 ("720/100 steps")
+  const perArmLines = o.quiet || !process.stderr.isTTY;
+  const bars = perArmLines ? null : new MultiBar({ format: ' {bar} {percentage}% | {value}/{total} steps | {arm} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
   const bar = bars?.create(totalSteps, 0, { arm: '' });
   const arms: ArmResult[] = [];
   let done = 0;
@@ -174,7 +177,7 @@ export async function runCompare(o: CompareOptions): Promise<{ results: CompareR
           const result = await runArm(preset, setting, armByName(name), seed, o, evalSets, (s) => bar?.update(base + s));
           done = base + steps(setting);
           arms.push(result);
-          if (o.quiet) console.log(`${result.name} seed ${seed}: ${result.wallTimeSec.toFixed(1)} s, loss ${result.lossCurve.at(-1)?.loss.toFixed(3)}`);
+          if (perArmLines) console.log(`${result.name} seed ${seed}: ${result.wallTimeSec.toFixed(1)} s, loss ${result.lossCurve.at(-1)?.loss.toFixed(3)}`);
         }
       }
     }
