@@ -116,6 +116,16 @@ describe('wasm/kernels', function () {
     }
   });
 
+  it('GELU keeps NaN NaN, forward and backward (a NaN loss must stop training, not vanish)', async () => {
+    const [y, dx] = await expectNoLeak(() =>
+      tf.tidy(() => {
+        const x = tf.tensor1d([NaN, 1, NaN, -2, NaN]);
+        return arrays([gelu(x), tf.grad((t: tf.Tensor) => gelu(t).sum())(x)]);
+      }),
+    );
+    for (const out of [y, dx]) expect(out.map(Number.isNaN)).to.deep.equal([true, false, true, false, true]);
+  });
+
   it('LayerNorm forward and backward equal the tensor formulation (D with and without a SIMD tail)', async () => {
     for (const d of [4, 7, 130]) {
       const r = await onBoth(() =>
