@@ -6,23 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { median } from '../lib/bench';
+import { medianMs } from '../lib/bench';
 import { MVLM_KERNELS } from '../lib/wasm/kernels';
 
 // [rows, in, out]: tiny's batch (544 image rows), the fusion objectives' 1088 and maskvlm's 1632
 const SHAPES = [[544, 128, 512], [1088, 128, 512], [1632, 128, 512], [1088, 512, 128], [1632, 512, 128], [512, 128, 1000]];
 const POOL = 8;
 
-/** Median ms per call of f(i) over rounds of one call per pool entry. */
-function timeMs(f: (i: number) => void): number {
-  for (let i = 0; i < POOL; i++) f(i);
-  const rounds = Array.from({ length: 11 }, () => {
-    const t = performance.now();
-    for (let i = 0; i < POOL; i++) f(i);
-    return (performance.now() - t) / POOL;
-  });
-  return median(rounds);
-}
+/** Median ms per call of f(i), over rounds of one call per pool entry (one warm-up round). */
+const timeMs = (f: (i: number) => void) => medianMs(() => Array.from({ length: POOL }, (_, i) => f(i)), 11, 1) / POOL;
 
 async function main(): Promise<void> {
   await initBackend({ quiet: true });

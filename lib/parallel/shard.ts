@@ -90,7 +90,8 @@ export function shardGradients(task: ShardTask, layout: ParamLayout, step: numbe
   const vars = params.map((p) => p.variable);
   let total = 0;
   const terms: Record<string, number> = {};
-  let sums: (tf.Tensor | undefined)[] = params.map(() => undefined);
+  // sums[i]: param i's gradient summed over the shards so far (the first shard's tensor itself)
+  const sums: (tf.Tensor | undefined)[] = params.map(() => undefined);
   try {
     for (const shard of shards) {
       let kept: Record<string, tf.Scalar> = {};
@@ -99,19 +100,24 @@ export function shardGradients(task: ShardTask, layout: ParamLayout, step: numbe
         kept = Object.fromEntries(Object.entries(o.terms).map(([k, t]) => [k, tf.keep(t)]));
         return o.total;
       }, vars);
+      const adopted = new Set<tf.Tensor>();
       try {
         total += value.dataSync()[0];
         for (const [k, t] of Object.entries(kept)) terms[k] = (terms[k] ?? 0) + t.dataSync()[0];
-        sums = sums.map((sum, i) => {
-          const g = grads[vars[i].name];
-          if (!g || !sum) return sum ?? (g && tf.keep(g));
-          const next = tf.add(sum, g);
+        vars.forEach((v, i) => {
+          const g = grads[v.name];
+          const sum = sums[i];
+          if (!g) return;
+          if (!sum) {
+            sums[i] = g;
+            adopted.add(g);
+            return;
+          }
+          sums[i] = tf.add(sum, g);
           sum.dispose();
-          return next;
         });
       } finally {
-        const summed = new Set(sums);
-        tf.dispose([value, ...Object.values(kept), ...Object.values(grads).filter((g) => !summed.has(g))]);
+        tf.dispose([value, ...Object.values(kept), ...Object.values(grads).filter((g) => !adopted.has(g))]);
       }
     }
     sums.forEach((sum, i) => {

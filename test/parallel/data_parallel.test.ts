@@ -93,6 +93,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
 
   it('the mean of shard gradients equals the in-process sum over shards / 2', async () => {
     // In-process reference: the same task, the same shard rngs, no threads.
+    const before = tf.memory().numTensors;
     const task = benchShardTask({ cfg: MICRO, seed: SEED });
     const layout = paramLayout(task.store);
     const flat = new Float32Array(layout.total);
@@ -114,6 +115,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
       await dp.close();
       model.dispose();
     }
+    expect(tf.memory().numTensors, 'reference and coordinator tensors').to.equal(before);
   });
 
   it('a factory that does not exist fails at start with its name', async () => {
