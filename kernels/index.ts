@@ -5,3 +5,4 @@ export { adamw } from './adamw';
 export { gelu, geluGrad } from './gelu';
 export { layerNorm, layerNormGrad } from './layer_norm';
 export { sumRows } from './reduce';
+export { splitHeads, mergeHeads } from './heads';

@@ -22,6 +22,7 @@ import { simdBatchMatMul } from './wasm/batch_matmul';
 import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
+import { registerHeadsKernels } from './wasm/heads_kernel';
 import { installCopyKernels } from './wasm/copy_kernels';
 import { sumLeadingAxes } from './wasm/sum_rows';
 
@@ -254,5 +255,6 @@ export function installWasmKernelFixes(): void {
   installCopyKernels(override, kernelOf);
   registerAdamWKernel();
   registerFusedKernels();
+  registerHeadsKernels();
   installed = true;
 }

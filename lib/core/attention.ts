@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from './params';
+import { splitHeads } from './heads';
 import { dropout, ForwardContext, Linear } from './layers';
 
 export interface AttentionConfig {
@@ -56,24 +57,24 @@ export class MultiHeadAttention {
   apply(x: tf.Tensor3D, inputs: AttentionInputs, ctx: ForwardContext): tf.Tensor3D {
     const [B, T, D] = x.shape;
     if (D !== this.cfg.dim) throw new Error(`${this.name}: x is [${x.shape}], expected last axis ${this.cfg.dim}`);
-    let q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D;
+    const H = this.cfg.heads;
+    const scale = 1 / Math.sqrt(this.headDim);
+    // queries [B, H, T, dh] (scaled), keys straight to [B, H, dh, S] so the score product needs no
+    // transpose flag, values [B, H, S, dh]
+    const query = { keys: false, scale };
+    const key = { keys: true, scale: 1 };
+    const value = { keys: false, scale: 1 };
+    let qh: tf.Tensor4D, kh: tf.Tensor4D, vh: tf.Tensor4D;
     if (this.qkv) {
-      [q, k, v] = tf.split(this.qkv.apply(x), 3, 2) as tf.Tensor3D[];
+      [qh, kh, vh] = splitHeads(this.qkv.apply(x) as tf.Tensor3D, H, [query, key, value]);
     } else {
       const context = inputs.context;
       if (!context) throw new Error(`${this.name}: cross-attention needs inputs.context [B, S, D]`);
       if (context.shape[0] !== B) throw new Error(`${this.name}: context batch ${context.shape[0]} != query batch ${B}`);
-      q = this.q!.apply(x) as tf.Tensor3D;
-      [k, v] = tf.split(this.kv!.apply(context), 2, 2) as tf.Tensor3D[];
+      [qh] = splitHeads(this.q!.apply(x) as tf.Tensor3D, H, [query]);
+      [kh, vh] = splitHeads(this.kv!.apply(context) as tf.Tensor3D, H, [key, value]);
     }
-    const S = k.shape[1];
-    const H = this.cfg.heads;
-    const dh = this.headDim;
-    // [B, T, D] -> [B, T, H, dh] -> [B, H, T, dh]
-    const qh = q.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]).mul(1 / Math.sqrt(dh));
-    // keys straight to [B, H, dh, S] so the score product needs no transpose flag
-    const kh = k.reshape([B, S, H, dh]).transpose([0, 2, 3, 1]);
-    const vh = v.reshape([B, S, H, dh]).transpose([0, 2, 1, 3]);
+    const S = kh.shape[3];
     let scores = tf.matMul(qh, kh); // [B, H, T, S]
     const bias = inputs.bias !== undefined ? inputs.bias : attentionBias(B, T, S, inputs);
     if (bias) scores = scores.add(bias);

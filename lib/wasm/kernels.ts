@@ -17,7 +17,7 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
@@ -36,6 +36,9 @@ export interface MvlmKernels {
   /** See kernels/layer_norm.ts: stats is [rows, 2] (mean, 1/std). */
   layerNorm(x: number, gamma: number, beta: number, y: number, stats: number, rows: number, d: number, eps: number): void;
   layerNormGrad(x: number, stats: number, gamma: number, dy: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
+  /** See kernels/heads.ts: part `part` of x [B, T, P·H·dh] as heads ([B, H, T, dh] or, keysT, [B, H, dh, T]) · scale. */
+  splitHeads(x: number, out: number, B: number, T: number, P: number, H: number, dh: number, part: number, keysT: boolean, scale: number): void;
+  mergeHeads(dOut: number, dx: number, B: number, T: number, P: number, H: number, dh: number, part: number, keysT: boolean, scale: number): void;
 }
 
 /** The tfjs wasm backend's internals mvlm's kernels and fixes use (one description for all of them). */

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { initBackend, useBackend } from '../../lib/backend';
 import { gelu } from '../../lib/core';
 import { layerNorm } from '../../lib/core/fused';
+import { splitHeads } from '../../lib/core/heads';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
@@ -203,6 +204,32 @@ describe('wasm/kernels', function () {
     );
     expectClose(r, 1e-7);
   });
+
+  for (const dh of [8, 5]) {
+    it(`attention heads split in one kernel (dh ${dh}): values and gradients equal cpu's split/reshape/transpose, exactly`, async () => {
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const x = seeded([3, 7, 3 * 2 * dh], 4);
+          const parts = [
+            { keys: false, scale: 1 / Math.sqrt(dh) },
+            { keys: true, scale: 1 },
+            { keys: false, scale: 1 },
+          ];
+          // weights per output, so a misplaced element changes the gradient
+          const w = parts.map((_, i) => seeded([3, 2, 7 * dh], 10 + i));
+          const loss = (t: tf.Tensor) => splitHeads(t as tf.Tensor3D, 2, parts).reduce((s, h, i) => s.add(h.reshape(w[i].shape).mul(w[i]).sum()), tf.scalar(0));
+          // the key/value projection of cross-attention with its keys unused (the engine's zero dy for that part)
+          const onlyValues = (t: tf.Tensor) => splitHeads(t as tf.Tensor3D, 2, parts.slice(1))[1].square().sum();
+          const kv = x.slice([0, 0, 0], [3, 7, 2 * 2 * dh]);
+          // cross-attention's queries: one part
+          const onlyQueries = (t: tf.Tensor) => splitHeads(t as tf.Tensor3D, 2, parts.slice(0, 1))[0].reshape(w[0].shape).mul(w[0]).sum();
+          const q = x.slice([0, 0, 0], [3, 7, 2 * dh]);
+          return arrays([...splitHeads(x as tf.Tensor3D, 2, parts), tf.grad(loss)(x), tf.grad(onlyValues)(kv), tf.grad(onlyQueries)(q)]);
+        }),
+      );
+      expect(r.wasm).to.deep.equal(r.cpu);
+    });
+  }
 
   it('Sum over leading axes (one pass down the rows) equals cpu, with 16-, 4- and 1-wide column blocks', async () => {
     const r = await onBoth(() =>
