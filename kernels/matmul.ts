@@ -14,7 +14,7 @@ import { madd } from './simd_math';
  * is set, see packPanel), then 4-wide and scalar column tails; B and C rows are `ld` floats apart. */
 // @ts-ignore: decorator
 @inline
-function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i32, packed: usize): void {
+function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i32, packed: usize, bias: usize): void {
   const nB = <usize>ld << 2;
   const tileStep: usize = packed ? 32 : nB;
   let j = 0;
@@ -41,6 +41,18 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
       ap += aCol;
       bp += tileStep;
     }
+    if (bias) {
+      const v0 = v128.load(bias + (<usize>j << 2));
+      const v1 = v128.load(bias + (<usize>j << 2), 16);
+      c00 = f32x4.add(c00, v0);
+      c01 = f32x4.add(c01, v1);
+      c10 = f32x4.add(c10, v0);
+      c11 = f32x4.add(c11, v1);
+      c20 = f32x4.add(c20, v0);
+      c21 = f32x4.add(c21, v1);
+      c30 = f32x4.add(c30, v0);
+      c31 = f32x4.add(c31, v1);
+    }
     const cp = c + (<usize>j << 2);
     v128.store(cp, c00);
     v128.store(cp, c01, 16);
@@ -64,6 +76,13 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
       ap += aCol;
       bp += nB;
     }
+    if (bias) {
+      const v = v128.load(bias + (<usize>j << 2));
+      c0 = f32x4.add(c0, v);
+      c1 = f32x4.add(c1, v);
+      c2 = f32x4.add(c2, v);
+      c3 = f32x4.add(c3, v);
+    }
     const cp = c + (<usize>j << 2);
     v128.store(cp, c0);
     v128.store(cp + nB, c1);
@@ -83,6 +102,13 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
       ap += aCol;
       bp += nB;
     }
+    if (bias) {
+      const v = load<f32>(bias + (<usize>j << 2));
+      s0 += v;
+      s1 += v;
+      s2 += v;
+      s3 += v;
+    }
     const cp = c + (<usize>j << 2);
     store<f32>(cp, s0);
     store<f32>(cp + nB, s1);
@@ -94,7 +120,7 @@ function rows4(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, k: i32, n
 /** Columns 0..n of one row of C: 8-, 4- and 1-wide column blocks; B rows are `ld` floats apart. */
 // @ts-ignore: decorator
 @inline
-function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i32, packed: usize): void {
+function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i32, packed: usize, bias: usize): void {
   const nB = <usize>ld << 2;
   const tileStep: usize = packed ? 32 : nB;
   let j = 0;
@@ -109,6 +135,10 @@ function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i3
       ap += aCol;
       bp += tileStep;
     }
+    if (bias) {
+      c0 = f32x4.add(c0, v128.load(bias + (<usize>j << 2)));
+      c1 = f32x4.add(c1, v128.load(bias + (<usize>j << 2), 16));
+    }
     const cp = c + (<usize>j << 2);
     v128.store(cp, c0);
     v128.store(cp, c1, 16);
@@ -122,6 +152,7 @@ function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i3
       ap += aCol;
       bp += nB;
     }
+    if (bias) c0 = f32x4.add(c0, v128.load(bias + (<usize>j << 2)));
     v128.store(c + (<usize>j << 2), c0);
   }
   for (; j < n; j++) {
@@ -133,6 +164,7 @@ function rows1(a: usize, aCol: usize, b: usize, c: usize, k: i32, n: i32, ld: i3
       ap += aCol;
       bp += nB;
     }
+    if (bias) s += load<f32>(bias + (<usize>j << 2));
     store<f32>(c + (<usize>j << 2), s);
   }
 }
@@ -169,13 +201,14 @@ function packPanel(b: usize, ld: i32, k: i32, cols: i32, out: usize): void {
 }
 
 /**
- * C[b] = A[b]·B[b]; `scratch` (0 = none) is room for k · panelWidth(k) floats on the heap where each
- * panel of B is packed first (worth it when many row blocks of A pass over the panel).
+ * C[b] = A[b]·B[b] (+ bias, a [n] row added to every row of C as it is stored, when `bias` ≠ 0);
+ * `scratch` (0 = none) is room for k · panelWidth(k) floats on the heap where each panel of B is
+ * packed first (worth it when many row blocks of A pass over the panel).
  */
 export function batchMatMul(
   a: usize, b: usize, c: usize,
   batch: i32, m: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, aBatch: i32, bBatch: i32, scratch: usize,
+  aRow: i32, aCol: i32, aBatch: i32, bBatch: i32, scratch: usize, bias: usize,
 ): void {
   const aRowB = <usize>aRow << 2;
   const aColB = <usize>aCol << 2;
@@ -189,10 +222,11 @@ export function batchMatMul(
       const cols = min(width, n - j0);
       const Bp = B + (<usize>j0 << 2);
       const Cp = C + (<usize>j0 << 2);
+      const biasP = bias ? bias + (<usize>j0 << 2) : 0;
       if (scratch) packPanel(Bp, n, k, cols, scratch);
       let i = 0;
-      for (; i + 4 <= m; i += 4) rows4(A + <usize>i * aRowB, aRowB, aColB, Bp, Cp + (<usize>(i * n) << 2), k, cols, n, scratch);
-      for (; i < m; i++) rows1(A + <usize>i * aRowB, aColB, Bp, Cp + (<usize>(i * n) << 2), k, cols, n, scratch);
+      for (; i + 4 <= m; i += 4) rows4(A + <usize>i * aRowB, aRowB, aColB, Bp, Cp + (<usize>(i * n) << 2), k, cols, n, scratch, biasP);
+      for (; i < m; i++) rows1(A + <usize>i * aRowB, aColB, Bp, Cp + (<usize>(i * n) << 2), k, cols, n, scratch, biasP);
     }
   }
 }

@@ -23,6 +23,7 @@ import type { WasmBackendHeap } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
 import { registerHeadsKernels } from './wasm/heads_kernel';
+import { registerLinearKernels } from './wasm/linear_kernel';
 import { installCopyKernels } from './wasm/copy_kernels';
 import { sumLeadingAxes } from './wasm/sum_rows';
 
@@ -256,5 +257,6 @@ export function installWasmKernelFixes(): void {
   registerAdamWKernel();
   registerFusedKernels();
   registerHeadsKernels();
+  registerLinearKernels();
   installed = true;
 }

@@ -13,7 +13,7 @@ import { MVLM_KERNELS } from '../wasm/kernels';
 export const CORE_FUSED = { gelu: true, layerNorm: true };
 
 /** True when mvlm's wasm kernel `name` serves the active backend and `on` (its switch) is set. */
-function hasKernel(name: string, on: boolean): boolean {
+export function hasKernel(name: string, on: boolean): boolean {
   return on && tf.getKernel(name, tf.getBackend()) != null;
 }
 

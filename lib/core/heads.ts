@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SPLIT_HEADS_KERNEL } from '../wasm/heads_kernel';
+import { hasKernel } from './fused';
 import { MVLM_KERNELS } from '../wasm/kernels';
 
 export interface HeadPart {
@@ -19,7 +20,7 @@ export function splitHeads(x: tf.Tensor3D, heads: number, parts: HeadPart[]): tf
   if (width % (P * heads) !== 0) throw new Error(`splitHeads: x [${x.shape}] does not split into ${P} parts of ${heads} heads`);
   const keys = parts.map((p) => p.keys);
   const scales = parts.map((p) => p.scale);
-  if (MVLM_KERNELS.splitHeads && x.dtype === 'float32' && tf.getKernel(SPLIT_HEADS_KERNEL, tf.getBackend()) != null) {
+  if (x.dtype === 'float32' && hasKernel(SPLIT_HEADS_KERNEL, MVLM_KERNELS.splitHeads)) {
     return tf.engine().runKernel(SPLIT_HEADS_KERNEL, { x }, { heads, keys, scales } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor4D[];
   }
   const dh = width / (P * heads);

@@ -2,7 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Init, ParamStore } from './params';
-import { gelu, layerNorm } from './fused';
+import { LINEAR_KERNEL } from '../wasm/linear_kernel';
+import { MVLM_KERNELS } from '../wasm/kernels';
+import { gelu, hasKernel, layerNorm } from './fused';
 
 export { gelu };
 
@@ -43,6 +45,9 @@ export class Linear {
     const last = x.shape[x.shape.length - 1];
     if (last !== this.inDim) {
       throw new Error(`${this.name}: input last axis is ${last} (shape [${x.shape}]) but the layer expects ${this.inDim}`);
+    }
+    if (this.b && x.dtype === 'float32' && hasKernel(LINEAR_KERNEL, MVLM_KERNELS.linear)) {
+      return tf.engine().runKernel(LINEAR_KERNEL, { x, w: this.w, b: this.b }) as tf.Tensor;
     }
     return onLastAxis(x, this.outDim, (x2) => {
       const y = tf.matMul(x2, this.w as tf.Tensor2D);

@@ -54,7 +54,10 @@ function onStridedKernel2d(a: TensorInfo, b: TensorInfo, transposeA: boolean, tr
   return transposeA ? smallOutput(a, b) : smallWeight(b);
 }
 
-/** a [...batch, m, k] (or [..., k, m] with transposeA) · b → [...batch, m, n], or null to fall back. */
+/**
+ * a [...batch, m, k] (or [..., k, m] with transposeA) · b (+ bias [n]) → [...batch, m, n], or null
+ * to fall back. A bias is taken on the a·b routes only (the caller's fallback adds it otherwise).
+ */
 export function simdBatchMatMul(
   a: TensorInfo,
   b: TensorInfo,
@@ -62,6 +65,7 @@ export function simdBatchMatMul(
   transposeB: boolean,
   backend: WasmBackendHeap,
   transposeLastTwo: Transpose,
+  bias: TensorInfo | null = null,
 ): TensorInfo | null {
   if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
   const batchA = a.shape.slice(0, -2);
@@ -73,6 +77,7 @@ export function simdBatchMatMul(
   if (!sameBatch && nA !== 1 && nB !== 1) return null;
   const batch = Math.max(nA, nB);
   const dot = transposeB && !transposeA;
+  if (bias && (transposeB || bias.dtype !== 'float32' || bias.shape.length !== 1)) return null;
   if (batch < 2 && !dot && !onStridedKernel2d(a, b, transposeA, transposeB)) return null; // stays on XNNPACK
   const outBatch = nA >= nB ? batchA : batchB;
   const [ra, ca] = a.shape.slice(-2);
@@ -81,6 +86,7 @@ export function simdBatchMatMul(
   const [rb, cb] = b.shape.slice(-2);
   const kB = transposeB ? cb : rb;
   const n = transposeB ? rb : cb;
+  if (bias && bias.shape[0] !== n) return null;
   if (k !== kB) throw new Error(`BatchMatMul: inner dimensions differ: a [${a.shape}]${transposeA ? 'ᵀ' : ''} · b [${b.shape}]${transposeB ? 'ᵀ' : ''}`);
   const kernels = mvlmKernels(backend);
   const out = backend.makeOutput([...outBatch, m, n], 'float32');
@@ -95,7 +101,7 @@ export function simdBatchMatMul(
   const scratch = packsPanels(m, k, n) ? backend.makeOutput([k * Math.min(kernels.panelWidth(k), n)], 'float32') : null;
   try {
     const ps = scratch ? heapOffset(backend, scratch) : 0;
-    kernels.batchMatMul(pa, heapOffset(backend, bRowMajor), pc, batch, m, k, n, transposeA ? 1 : k, transposeA ? m : 1, strideA, strideB, ps);
+    kernels.batchMatMul(pa, heapOffset(backend, bRowMajor), pc, batch, m, k, n, transposeA ? 1 : k, transposeA ? m : 1, strideA, strideB, ps, bias ? heapOffset(backend, bias) : 0);
     return out;
   } finally {
     if (bRowMajor !== b) backend.disposeData(bRowMajor.dataId);

@@ -17,11 +17,11 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true, linear: true };
 
 export interface MvlmKernels {
-  /** See kernels/matmul.ts: pointers are byte offsets, strides are in elements. */
-  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number, scratch: number): void;
+  /** See kernels/matmul.ts: pointers are byte offsets (bias 0 = none), strides are in elements. */
+  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aRow: number, aCol: number, aBatch: number, bBatch: number, scratch: number, bias: number): void;
   /** Columns per packed panel of B for inner dimension k (scratch holds k · panelWidth(k) floats). */
   panelWidth(k: number): number;
   /** See kernels/matmul_nt.ts: C = A·Bᵀ with A [m, k], B [n, k] row-major. */
@@ -90,6 +90,7 @@ export function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
 /** What a heap kernel's body gets: the kernels, tensor → heap offset, and float32 output allocation. */
 export interface HeapContext {
   kernels: MvlmKernels;
+  heap: WasmBackendHeap;
   ptr(t: tf.TensorInfo): number;
   output(shape: number[]): tf.TensorInfo;
 }
@@ -114,6 +115,7 @@ export function registerHeapKernel(
       }
       const ctx: HeapContext = {
         kernels: mvlmKernels(heap),
+        heap,
         ptr: (t) => heapOffset(heap, t),
         output: (shape) => heap.makeOutput(shape, 'float32'),
       };

@@ -10,6 +10,7 @@ import { initBackend, useBackend } from '../../lib/backend';
 import { gelu } from '../../lib/core';
 import { layerNorm } from '../../lib/core/fused';
 import { splitHeads } from '../../lib/core/heads';
+import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
@@ -204,6 +205,30 @@ describe('wasm/kernels', function () {
     );
     expectClose(r, 1e-7);
   });
+
+  // [I, O] = [37, 21]: mvlm's kernel with every column tail; [400, 330]: over 128k floats, XNNPACK's
+  for (const [I, O] of [[37, 21], [400, 330]]) {
+    it(`a dense layer x·W + b [3,7,${I}]·[${I},${O}] in one kernel equals cpu in value and gradients`, async () => {
+      const r = await onBoth(() => {
+        const store = new ParamStore(new Rng(5));
+        try {
+          return tf.tidy(() => {
+            const layer = new Linear(store, 'dense', I, O);
+            layer.b!.assign(seeded([O], 6));
+            const x = seeded([3, 7, I], 7);
+            const w = seeded([3, 7, O], 8); // weights per output, so a misplaced element changes the gradients
+            const f = () => layer.apply(x).mul(w).sum() as tf.Scalar;
+            const { grads } = tf.variableGrads(f, [layer.w, layer.b!]);
+            const dx = tf.grad((t: tf.Tensor) => layer.apply(t).mul(w).sum())(x);
+            return arrays([layer.apply(x), grads[layer.w.name], grads[layer.b!.name], dx]);
+          });
+        } finally {
+          store.dispose();
+        }
+      });
+      expectClose(r, 1e-6);
+    });
+  }
 
   for (const dh of [8, 5]) {
     it(`attention heads split in one kernel (dh ${dh}): values and gradients equal cpu's split/reshape/transpose, exactly`, async () => {
