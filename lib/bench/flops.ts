@@ -2,14 +2,17 @@
  * Model FLOPs counted from the matmuls a forward pass actually runs: `tf.profile` records every
  * kernel with its input and output shapes; for BatchMatMul / _FusedMatMul with output
  * [..., M, N] and first operand [..., M, K] (or its transpose), the product costs 2·(∏out)·K
- * FLOPs, where K = (last two dims of a) / M whatever the transpose flags. Forward+backward is
+ * FLOPs, where K = (last two dims of a) / M whatever the transpose flags; mvlm's dense-layer
+ * kernels (x [..., I] · W [I, O]) count the same way, their weight gradient xᵀ·dy with K = the rows
+ * of x. Forward+backward is
  * counted as 3× forward (each matmul's two gradient products cost as much as the forward one).
  * Elementwise work (norms, softmax, GELU, optimizer) is not counted, as in the MFU convention.
  */
 import * as tf from '@tensorflow/tfjs';
+import { LINEAR_DW_KERNEL, LINEAR_DX_KERNEL, LINEAR_KERNEL } from '../wasm/linear_kernel';
 import { median } from './timing';
 
-export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
+export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', LINEAR_KERNEL, LINEAR_DX_KERNEL, LINEAR_DW_KERNEL]);
 
 /** FLOPs of one matmul kernel record from its shapes; 0 for any other kernel. */
 export function matmulFlops(name: string, inputShapes: number[][], outputShapes: number[][]): number {
@@ -17,9 +20,10 @@ export function matmulFlops(name: string, inputShapes: number[][], outputShapes:
   const a = inputShapes[0];
   const out = outputShapes[0];
   if (!a || !out || a.length < 2 || out.length < 2) return 0;
-  const M = out[out.length - 2];
-  const K = (a[a.length - 2] * a[a.length - 1]) / M;
-  return 2 * out.reduce((p, d) => p * d, 1) * K;
+  const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+  // dW = xᵀ·dy: x [..., I] summed over all its rows
+  const K = name === LINEAR_DW_KERNEL ? size(a.slice(0, -1)) : (a[a.length - 2] * a[a.length - 1]) / out[out.length - 2];
+  return 2 * size(out) * K;
 }
 
 export interface KernelRecord {

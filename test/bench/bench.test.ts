@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { BenchConfig, KernelRecord, TINY, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { Linear } from '../../lib/core/layers';
+import { ParamStore } from '../../lib/core/params';
+import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
 
 /** The tiny reference shrunk so the whole benchmark runs in a few seconds. */
@@ -17,6 +20,19 @@ describe('bench', () => {
     // a transposed: a [K, M] = [7, 5] with output [5, 2]
     expect(matmulFlops('_FusedMatMul', [[7, 5], [7, 2]], [[5, 2]])).to.equal(2 * 5 * 7 * 2);
     expect(matmulFlops('Add', [[5, 2], [5, 2]], [[5, 2]])).to.equal(0);
+    // mvlm's dense layer x [2, 5, 7] · W [7, 3]: forward, dx = dy·Wᵀ and dW = xᵀ·dy all cost 2·10·7·3
+    expect(matmulFlops('MvlmLinear', [[2, 5, 7], [7, 3], [3]], [[2, 5, 3]])).to.equal(2 * 10 * 7 * 3);
+    expect(matmulFlops('MvlmLinearDx', [[2, 5, 3], [7, 3]], [[2, 5, 7]])).to.equal(2 * 10 * 7 * 3);
+    expect(matmulFlops('MvlmLinearDw', [[2, 5, 7], [2, 5, 3]], [[7, 3]])).to.equal(2 * 10 * 7 * 3);
+  });
+
+  it('forwardFlops of a dense layer over [B, T, I] equals 2·B·T·I·O (whichever kernel runs it)', async () => {
+    const store = new ParamStore(new Rng(0));
+    const layer = new Linear(store, 'dense', 4, 3);
+    const x = tf.ones([2, 6, 4]);
+    expect(await forwardFlops(() => layer.apply(x).sum())).to.equal(2 * 2 * 6 * 4 * 3);
+    x.dispose();
+    store.dispose();
   });
 
   it('forwardFlops of a linear layer equals 2·M·K·N', async () => {
@@ -37,7 +53,7 @@ describe('bench', () => {
         expect(row.topKernels.length, row.name).to.be.within(1, 5);
         expect(row.numTensors[1], row.name).to.equal(row.numTensors[0]);
         for (const h of row.hotMatmuls) {
-          expect(h.kernel, row.name).to.match(/^(BatchMatMul|_FusedMatMul) \[\[/);
+          expect(h.kernel, row.name).to.match(/^(BatchMatMul|_FusedMatMul|MvlmLinear|MvlmLinearDx|MvlmLinearDw) \[\[/);
           expect(h.share, row.name).to.be.at.least(0.01);
           expect(h.vsPeak, row.name).to.be.above(0);
         }
