@@ -4,5 +4,5 @@ export { batchMatMulNT } from './matmul_nt';
 export { adamw } from './adamw';
 export { gelu, geluGrad } from './gelu';
 export { layerNorm, layerNormGrad } from './layer_norm';
-export { sumRows } from './reduce';
+export { meanRows, sumRows } from './reduce';
 export { splitHeads, mergeHeads } from './heads';

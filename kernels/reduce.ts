@@ -41,3 +41,33 @@ export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
     store<f32>(out + (<usize>c << 2), s);
   }
 }
+
+/**
+ * out[j] = (x[0, at + j] + x[1, at + j] + … + x[rows − 1, at + j]) · scale for j < n, x [rows, stride]:
+ * the mean of data-parallel gradient rows over one parameter's columns, added in row order (the
+ * order a chain of tensor adds takes), in one pass.
+ */
+export function meanRows(x: usize, out: usize, rows: i32, stride: i32, at: i32, n: i32, scale: f32): void {
+  const rowBytes = <usize>stride << 2;
+  const first = x + (<usize>at << 2);
+  const s = f32x4.splat(scale);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    let p = first + (<usize>j << 2);
+    let acc = v128.load(p);
+    for (let r = 1; r < rows; r++) {
+      p += rowBytes;
+      acc = f32x4.add(acc, v128.load(p));
+    }
+    v128.store(out + (<usize>j << 2), f32x4.mul(acc, s));
+  }
+  for (; j < n; j++) {
+    let p = first + (<usize>j << 2);
+    let acc = load<f32>(p);
+    for (let r = 1; r < rows; r++) {
+      p += rowBytes;
+      acc += load<f32>(p);
+    }
+    store<f32>(out + (<usize>j << 2), acc * scale);
+  }
+}

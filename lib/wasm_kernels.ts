@@ -24,6 +24,7 @@ import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
 import { registerHeadsKernels } from './wasm/heads_kernel';
 import { registerLinearKernels } from './wasm/linear_kernel';
+import { registerMeanRowsKernel } from './wasm/mean_rows';
 import { installCopyKernels } from './wasm/copy_kernels';
 import { sumLeadingAxes } from './wasm/sum_rows';
 
@@ -258,5 +259,6 @@ export function installWasmKernelFixes(): void {
   registerFusedKernels();
   registerHeadsKernels();
   registerLinearKernels();
+  registerMeanRowsKernel();
   installed = true;
 }

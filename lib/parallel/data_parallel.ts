@@ -11,7 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'worker_threads';
 import type { ParamStore } from '../core/params';
 import type { InitMessage, StepMessage, WorkerReply } from './protocol';
+import { hasKernel } from '../core/fused';
 import { tensorFromFloats } from '../wasm/host_copy';
+import { MVLM_KERNELS } from '../wasm/kernels';
+import { MEAN_ROWS_KERNEL } from '../wasm/mean_rows';
 import { ParamLayout, TaskSource, paramLayout, saveWeights } from './shard';
 
 export interface DataParallelOptions {
@@ -121,10 +124,16 @@ export class DataParallel {
   /** Rows of the shared buffer summed in worker order on the device, divided by the shard count, cut into params. */
   private meanGrads(): Map<string, tf.Tensor> {
     const { total: P, names, shapes } = this.layout;
+    const W = this.workers.length;
+    const scale = 1 / this.numShards;
     const parts = tf.tidy(() => {
-      let sum = tensorFromFloats(this.grads.subarray(0, P), [P]);
-      for (let w = 1; w < this.workers.length; w++) sum = tf.add(sum, tensorFromFloats(this.grads.subarray(w * P, (w + 1) * P), [P]));
-      const mean = tf.mul(sum, tf.scalar(1 / this.numShards));
+      const rows = tensorFromFloats(this.grads, [W, P]);
+      if (hasKernel(MEAN_ROWS_KERNEL, MVLM_KERNELS.meanRows)) {
+        return tf.engine().runKernel(MEAN_ROWS_KERNEL, { rows }, { shapes, scale } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+      }
+      let sum = rows.slice([0, 0], [1, P]);
+      for (let w = 1; w < W; w++) sum = tf.add(sum, rows.slice([w, 0], [1, P]));
+      const mean = tf.mul(sum.reshape([P]), tf.scalar(scale));
       return tf.split(mean, shapes.map((s) => tf.util.sizeFromShape(s))).map((part, i) => part.reshape(shapes[i]));
     });
     return new Map(names.map((name, i) => [name, parts[i]]));

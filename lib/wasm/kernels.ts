@@ -17,7 +17,7 @@ declare const WebAssembly: {
 };
 
 /** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true, linear: true };
+export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true, linear: true, meanRows: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets (bias 0 = none), strides are in elements. */
@@ -28,6 +28,8 @@ export interface MvlmKernels {
   batchMatMulNT(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aBatch: number, bBatch: number): void;
   /** See kernels/reduce.ts: out[c] = Σ_r x[r, c]. */
   sumRows(x: number, out: number, rows: number, cols: number): void;
+  /** See kernels/reduce.ts: out[j] = Σ_r x[r, at + j] · scale. */
+  meanRows(x: number, out: number, rows: number, stride: number, at: number, n: number, scale: number): void;
   /** See kernels/adamw.ts. */
   adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, b1: number, b1c: number, b2: number, b2c: number, bc1: number, bc2: number, eps: number, lr: number, keep: number): void;
   /** See kernels/gelu.ts. */

@@ -5,6 +5,7 @@ import { VisionLanguageModel } from '../../lib/models';
 import { BENCH_TASK_MODULE, DataParallel, benchShardTask, shardGradients, paramLayout } from '../../lib/parallel';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
+import { MVLM_KERNELS } from '../../lib/wasm/kernels';
 import { maxRelError } from '../helpers';
 
 const MICRO: BenchConfig = {
@@ -111,6 +112,14 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
       const want = flat.map((v) => v / 2);
       expect(maxRelError(got, want)).to.be.below(1e-4);
       expect(Math.max(...want.map(Math.abs)), 'gradients are not all zero').to.be.above(0);
+      // the same step again with the mean as tensor ops instead of the wasm kernel: the same floats
+      MVLM_KERNELS.meanRows = false;
+      const again = await dp.gradients(1, state).finally(() => (MVLM_KERNELS.meanRows = true));
+      const tensorPath = new Float32Array(layout.total);
+      layout.names.forEach((n, i) => tensorPath.set(again.grads.get(n)!.dataSync() as Float32Array, layout.offsets[i]));
+      layout.names.forEach((n, i) => expect(again.grads.get(n)!.shape, n).to.deep.equal(layout.shapes[i]));
+      tf.dispose([...again.grads.values()]);
+      expect(Array.from(tensorPath)).to.deep.equal(Array.from(got));
     } finally {
       await dp.close();
       model.dispose();

@@ -15,6 +15,7 @@ import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
 import { kernelsFile } from '../../lib/wasm/kernels';
+import { MEAN_ROWS_KERNEL } from '../../lib/wasm/mean_rows';
 import { expectNoLeak, maxRelError } from '../helpers';
 
 type Arrays = number[][];
@@ -255,6 +256,22 @@ describe('wasm/kernels', function () {
       expect(r.wasm).to.deep.equal(r.cpu);
     });
   }
+
+  it('the data-parallel mean of gradient rows equals adding the rows in order and scaling, exactly (4- and 1-wide tails)', async () => {
+    const shapes = [[3, 5], [7], [2, 2, 2], [1]];
+    const r = await onBoth(() =>
+      tf.tidy(() => {
+        const rows = seeded([3, 31], 12);
+        const scale = 1 / 3;
+        const mean = tf.getBackend() === 'wasm'
+          ? (tf.engine().runKernel(MEAN_ROWS_KERNEL, { rows }, { shapes, scale } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[])
+          : tf.split(rows.slice([0, 0], [1, 31]).add(rows.slice([1, 0], [1, 31])).add(rows.slice([2, 0], [1, 31])).reshape([31]).mul(tf.scalar(scale)), [15, 7, 8, 1]);
+        mean.forEach((t, i) => expect(t.size).to.equal(tf.util.sizeFromShape(shapes[i])));
+        return arrays(mean);
+      }),
+    );
+    expect(r.wasm).to.deep.equal(r.cpu);
+  });
 
   it('Sum over leading axes (one pass down the rows) equals cpu, with 16-, 4- and 1-wide column blocks', async () => {
     const r = await onBoth(() =>
