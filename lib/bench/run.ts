@@ -33,6 +33,8 @@ export interface BenchOptions {
   flip?: boolean;
   /** A data-parallel row per config: 2 workers vs 1 (default false: it needs 2 free cores). */
   parallel?: boolean;
+  /** Untimed steps before the data-parallel row's timed ones (default 20, see lib/parallel/bench_row.ts). */
+  parallelWarmup?: number;
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;
 }
@@ -189,7 +191,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
   const flip = opts.flip === false ? [] : (configs.length ? configs : [base]).map((cfg) => benchFlip(cfg, steps));
   const parallel: ParallelRow[] = [];
-  if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps));
+  if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps, 2, opts.parallelWarmup));
   const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
   return { backend: tf.getBackend(), steps, peaks, rows, flip, parallel, numTensorsFlat: flat };
 }

@@ -70,7 +70,7 @@ describe('bench', () => {
 
   it('adds a data-parallel row per config with --parallel: 1 vs 2 workers, per-shard times, ceilings', async () => {
     await expectNoLeak(async () => {
-      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true });
+      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true, parallelWarmup: 2 });
       expect(r.parallel.map((p) => [p.config, p.workers, p.shards])).to.deep.equal([['micro', 2, 2]]);
       const [p] = r.parallel;
       expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
