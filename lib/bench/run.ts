@@ -187,8 +187,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   };
   const start = tf.memory().numTensors;
   // The data-parallel rows first, while this process is as fresh as a training run's coordinator:
-  // after the other rows its V8 heap keeps the GC's background threads busy on the two cores the
-  // workers need (tiny read 1.17x there and 1.77x from a fresh process in the same minutes).
+  // after the other rows tiny read 1.17x (1.16x and 1.33x in two earlier full runs), 1.77x from a
+  // fresh process in the same minutes and 1.72x first in a full run (likely the coordinator's larger
+  // V8 heap, whose collection runs on the same two cores as the workers; not traced).
   const parallel: ParallelRow[] = [];
   if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps, 2, opts.parallelWarmup));
   for (const cfg of configs) add(await benchStep(cfg, peakOf(cfg), steps));
