@@ -2,7 +2,7 @@
 export { clipLoss } from './clip';
 export { siglipLoss } from './siglip';
 export { maeLoss } from './mae';
-export { maskedTokenLoss, IGNORE_LABEL } from './masked_token';
+export { maskedTokenLoss, labelledHeadLoss, IGNORE_LABEL } from './masked_token';
 export { itmLoss } from './itm';
 export { sampleHardNegatives } from './hard_negatives';
 export { captionLoss } from './caption';
@@ -10,7 +10,7 @@ export { patchify, unpatchify } from '../core/patchify';
 export type { ClipLossArgs } from './clip';
 export type { SiglipLossArgs } from './siglip';
 export type { MaeLossArgs } from './mae';
-export type { MaskedTokenLossArgs } from './masked_token';
+export type { LabelledHeadLossArgs, MaskedTokenLossArgs } from './masked_token';
 export type { ItmLossArgs } from './itm';
 export type { SampleHardNegativesArgs } from './hard_negatives';
 export type { CaptionLossArgs } from './caption';

@@ -1,6 +1,6 @@
 /** Text objectives: MLM (BERT 80/10/10) and CoCa-style captioning. */
 import * as tf from '@tensorflow/tfjs';
-import { captionLoss, maskedTokenLoss } from '../losses';
+import { captionLoss, labelledHeadLoss } from '../losses';
 import { bertMask } from '../masking';
 import { clipTerm } from './contrastive';
 import { Objective, StepInputs } from './types';
@@ -29,20 +29,27 @@ export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { id
   return { ids: m.inputs, labels: m.labels };
 }
 
-/** Masked captions through the text tower and the MLM head: logits [B, T, V], labels [B, T]. */
-function mlmForward(inputs: StepInputs, opts: TextMaskOptions): { logits: tf.Tensor3D; labels: tf.Tensor2D } {
+/** Masked captions through the text tower: hidden [B, T, D], labels [B, T]. */
+function mlmHidden(inputs: StepInputs, opts: TextMaskOptions): { hidden: tf.Tensor3D; labels: tf.Tensor2D } {
   const { model, batch, ctx } = inputs;
   const { ids, labels } = maskTokens(inputs, opts);
-  const hidden = model.encodeText(ids, batch.attention, ctx).hidden;
-  return { logits: model.mlmHead!.apply(hidden), labels };
+  return { hidden: model.encodeText(ids, batch.attention, ctx).hidden, labels };
 }
 
 export function mlmObjective(opts: TextMaskOptions = {}): Objective {
   return {
     name: 'mlm',
     needs: ['mlmHead'],
-    terms: (inputs) => ({ mlm: maskedTokenLoss(mlmForward(inputs, opts)) }),
-    reconstruct: (inputs) => ({ tokens: { mlm: mlmForward(inputs, opts) } }),
+    // the head on the masked positions only (FLAVA's MLM head does the same): tiny's step ran the
+    // [512, 128]·[128, 1000] decoder and a softmax over 512k logits for ~77 labelled tokens
+    terms: (inputs) => {
+      const { hidden, labels } = mlmHidden(inputs, opts);
+      return { mlm: labelledHeadLoss({ hidden, labels, head: (rows) => inputs.model.mlmHead!.apply(rows) }) };
+    },
+    reconstruct: (inputs) => {
+      const { hidden, labels } = mlmHidden(inputs, opts);
+      return { tokens: { mlm: { logits: inputs.model.mlmHead!.apply(hidden), labels } } };
+    },
   };
 }
 

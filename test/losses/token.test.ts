@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { captionLoss, itmLoss, maskedTokenLoss } from '../../lib/losses';
+import { captionLoss, itmLoss, labelledHeadLoss, maskedTokenLoss } from '../../lib/losses';
 import { expectNoLeak, maxRelError } from '../helpers';
 
 const scalarOf = (t: tf.Tensor): number => t.dataSync()[0];
@@ -64,6 +64,37 @@ describe('losses/maskedTokenLoss', () => {
         );
       }),
     );
+  });
+});
+
+
+describe('losses/labelledHeadLoss', () => {
+  it('equals maskedTokenLoss over the head on every position, in value and in the gradients of hidden and head', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const labels = ints([[-100, 3, -100, 0, 7], [5, -100, -100, 2, -100]]);
+        const hidden = randn([2, 5, 4], 4) as tf.Tensor3D;
+        const w = tf.variable(randn([4, 8], 5));
+        const head = (h: tf.Tensor3D) => tf.tanh(tf.matMul(h.reshape([-1, 4]), w)).reshape([h.shape[0], h.shape[1], 8]) as tf.Tensor3D;
+        const full = (x: tf.Tensor) => maskedTokenLoss({ logits: head(x as tf.Tensor3D), labels });
+        const rows = (x: tf.Tensor) => labelledHeadLoss({ hidden: x as tf.Tensor3D, labels, head });
+        const a = tf.valueAndGrad(full)(hidden);
+        const b = tf.valueAndGrad(rows)(hidden);
+        expect(scalarOf(b.value)).to.be.closeTo(scalarOf(a.value), 1e-6);
+        expect(maxRelError(b.grad.dataSync(), a.grad.dataSync())).to.be.below(1e-5);
+        const gw = (f: (x: tf.Tensor) => tf.Scalar) => tf.variableGrads(() => f(hidden), [w]).grads[w.name];
+        expect(maxRelError(gw(rows).dataSync(), gw(full).dataSync())).to.be.below(1e-5);
+        w.dispose();
+      }),
+    );
+  });
+
+  it('throws when nothing is labelled or a label is past the head\'s classes', () => {
+    const hidden = tf.zeros([1, 3, 2]) as tf.Tensor3D;
+    const head = (h: tf.Tensor3D) => tf.concat([h, h], 2) as tf.Tensor3D; // V = 4
+    expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, -100, -100]]), head })).to.throw(/labelledHeadLoss: labels labels nothing/);
+    expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, 4, -100]]), head })).to.throw(/label 4 .*outside \[0, 4\)/);
+    hidden.dispose();
   });
 });
 
