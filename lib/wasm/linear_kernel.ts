@@ -44,6 +44,7 @@ function checkShapes(kernel: string, x: TensorInfo, w: TensorInfo, b?: TensorInf
 export function registerLinearKernels(): void {
   // (x [..., I], w [I, O], b [O]) -> y [..., O]
   registerHeapKernel(LINEAR_KERNEL, ({ heap }, { x, w, b }) => {
+    if (!b) throw new Error(`${LINEAR_KERNEL}: needs a bias b [O] (a layer without one takes tf.matMul)`);
     checkShapes(LINEAR_KERNEL, x, w, b);
     const [M, I] = rowsOf(x);
     const O = w.shape[1];
@@ -72,6 +73,7 @@ export function registerLinearKernels(): void {
     if (Mdy !== M) throw new Error(`${LINEAR_DW_KERNEL}: x [${x.shape}] and dy [${dy.shape}] differ in rows`);
     return registered('BatchMatMul', { a: view(x, [M, I]), b: view(dy, [M, O]) }, { transposeA: true, transposeB: false }, heap);
   });
+  // first-order only: MvlmLinearDx/Dw have no gradients of their own (nothing in mvlm differentiates twice)
   if (tf.getGradient(LINEAR_KERNEL) == null) {
     tf.registerGradient({
       kernelName: LINEAR_KERNEL,
