@@ -1,9 +1,9 @@
 /** M3AE: one transformer over [patches; tokens], both masked; pixel MSE + 0.1 · token CE, no contrastive. */
 import * as tf from '@tensorflow/tfjs';
-import { maeLoss, maskedTokenLoss } from '../losses';
+import { maeLoss } from '../losses';
 import { randomPatchMask } from '../masking';
 import { pixelPrediction } from './mim';
-import { maskTokens } from './text';
+import { MaskedText, maskTokens, mlmLogits, mlmTerm } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
 
 export interface M3aeOptions {
@@ -12,15 +12,15 @@ export interface M3aeOptions {
   textWeight?: number;
 }
 
-/** Both modalities masked, one joint encoder, both reconstructed. */
-function m3aeForward(inputs: StepInputs, opts: M3aeOptions): Required<Reconstruction> {
+/** Both modalities masked, one joint encoder: the pixel prediction and the masked text before the MLM head. */
+function m3aeForward(inputs: StepInputs, opts: M3aeOptions): { pixels: Required<Reconstruction>['pixels']; text: MaskedText } {
   const { model, batch, ctx } = inputs;
   const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
   const text = maskTokens(inputs, { rate: opts.textMaskRate ?? 0.5 });
   const joint = model.encodeJoint(batch.images, keep, text.ids, batch.attention, ctx);
   return {
     pixels: { ...pixelPrediction(model, joint.image, restore, batch.images, inputs), mask },
-    tokens: { mlm: { logits: model.mlmHead!.apply(joint.text), labels: text.labels } },
+    text: { hidden: joint.text, labels: text.labels },
   };
 }
 
@@ -30,9 +30,12 @@ export function m3aeObjective(opts: M3aeOptions = {}): Objective {
     needs: ['singleStream', 'pixelDecoder', 'mlmHead'],
     termWeights: { mim: 1, mlm: opts.textWeight ?? 0.1 },
     terms: (inputs) => {
-      const { pixels, tokens } = m3aeForward(inputs, opts);
-      return { mim: maeLoss(pixels), mlm: maskedTokenLoss(tokens.mlm) } as Record<string, tf.Scalar>;
+      const { pixels, text } = m3aeForward(inputs, opts);
+      return { mim: maeLoss(pixels), mlm: mlmTerm(inputs.model, text) } as Record<string, tf.Scalar>;
     },
-    reconstruct: (inputs) => m3aeForward(inputs, opts),
+    reconstruct: (inputs) => {
+      const { pixels, text } = m3aeForward(inputs, opts);
+      return { pixels, tokens: { mlm: mlmLogits(inputs.model, text) } };
+    },
   };
 }

@@ -4,13 +4,13 @@
  * its visible tokens and the image.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maeLoss, maskedTokenLoss } from '../losses';
+import { maeLoss } from '../losses';
 import { ImageEncoding, TextEncoding } from '../models';
 import { randomPatchMask } from '../masking';
 import { clipTerm } from './contrastive';
 import { hardItmTerm } from './itm';
 import { fromNormPix, pixelPrediction } from './mim';
-import { TextMaskOptions, maskTokens } from './text';
+import { MaskedText, TextMaskOptions, maskTokens, mlmLogits, mlmTerm } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
 
 export interface MaskVlmOptions {
@@ -19,8 +19,11 @@ export interface MaskVlmOptions {
   normPix?: boolean;
 }
 
-/** Each masked modality reconstructed through its cross-modality encoder reading the other, unmasked one. */
-function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEncoding, opts: MaskVlmOptions): Required<Reconstruction> {
+/**
+ * Each masked modality reconstructed through its cross-modality encoder reading the other, unmasked
+ * one: the pixel prediction and the masked text before the MLM head.
+ */
+function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEncoding, opts: MaskVlmOptions): { pixels: Required<Reconstruction>['pixels']; text: MaskedText } {
   const { model, batch, ctx } = inputs;
   const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
   const visible = model.encodeImage(batch.images, { keep }, ctx).hidden;
@@ -30,7 +33,7 @@ function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEn
   const textGivenImage = model.cross!.text(maskedText, batch.attention, image.hidden, ctx);
   return {
     pixels: { ...pixelPrediction(model, imageGivenText, restore, batch.images, inputs), mask },
-    tokens: { mlm: { logits: model.mlmHead!.apply(textGivenImage), labels: masked.labels } },
+    text: { hidden: textGivenImage, labels: masked.labels },
   };
 }
 
@@ -49,19 +52,19 @@ export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
       const imageEmb = model.imageProj.apply(image.pooled);
       const textEmb = model.textProj.apply(text.pooled);
       const similarity = tf.matMul(imageEmb, textEmb, false, true) as tf.Tensor2D;
-      const { pixels, tokens } = crossReconstruct(inputs, image, text, opts);
+      const recon = crossReconstruct(inputs, image, text, opts);
       return {
         contrastive: clipTerm(model, imageEmb, textEmb),
         itm: hardItmTerm(inputs, image.hidden, text.hidden, similarity),
-        mim: maeLoss({ ...pixels, normPix }),
-        mlm: maskedTokenLoss(tokens.mlm),
+        mim: maeLoss({ ...recon.pixels, normPix }),
+        mlm: mlmTerm(model, recon.text),
       };
     },
     reconstruct: (inputs) => {
       const { image, text } = towers(inputs);
       const r = crossReconstruct(inputs, image, text, opts);
       if (normPix) r.pixels.pred = fromNormPix(r.pixels.pred, r.pixels.target);
-      return r;
+      return { pixels: r.pixels, tokens: { mlm: mlmLogits(inputs.model, r.text) } };
     },
   };
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { captionLoss, labelledHeadLoss } from '../losses';
 import { bertMask } from '../masking';
 import { clipTerm } from './contrastive';
+import type { VisionLanguageModel } from '../models';
 import { Objective, StepInputs } from './types';
 
 export interface TextMaskOptions {
@@ -29,8 +30,27 @@ export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { id
   return { ids: m.inputs, labels: m.labels };
 }
 
-/** Masked captions through the text tower: hidden [B, T, D], labels [B, T]. */
-function mlmHidden(inputs: StepInputs, opts: TextMaskOptions): { hidden: tf.Tensor3D; labels: tf.Tensor2D } {
+/** Hidden states of masked text [B, T, D] and its labels [B, T] (−100 = not scored), before the MLM head. */
+export interface MaskedText {
+  hidden: tf.Tensor3D;
+  labels: tf.Tensor2D;
+}
+
+/**
+ * The MLM term: the head on the labelled positions only (FLAVA's MLM head does the same): tiny's
+ * step ran the [512, 128]·[128, 1000] decoder and a softmax over 512k logits for ~77 labelled tokens.
+ */
+export function mlmTerm(model: VisionLanguageModel, { hidden, labels }: MaskedText): tf.Scalar {
+  return labelledHeadLoss({ hidden, labels, head: (rows) => model.mlmHead!.apply(rows) });
+}
+
+/** The MLM head on every position, for reconstructions: logits [B, T, V] and the labels. */
+export function mlmLogits(model: VisionLanguageModel, { hidden, labels }: MaskedText): { logits: tf.Tensor3D; labels: tf.Tensor2D } {
+  return { logits: model.mlmHead!.apply(hidden), labels };
+}
+
+/** Masked captions through the text tower. */
+function mlmText(inputs: StepInputs, opts: TextMaskOptions): MaskedText {
   const { model, batch, ctx } = inputs;
   const { ids, labels } = maskTokens(inputs, opts);
   return { hidden: model.encodeText(ids, batch.attention, ctx).hidden, labels };
@@ -40,16 +60,8 @@ export function mlmObjective(opts: TextMaskOptions = {}): Objective {
   return {
     name: 'mlm',
     needs: ['mlmHead'],
-    // the head on the masked positions only (FLAVA's MLM head does the same): tiny's step ran the
-    // [512, 128]·[128, 1000] decoder and a softmax over 512k logits for ~77 labelled tokens
-    terms: (inputs) => {
-      const { hidden, labels } = mlmHidden(inputs, opts);
-      return { mlm: labelledHeadLoss({ hidden, labels, head: (rows) => inputs.model.mlmHead!.apply(rows) }) };
-    },
-    reconstruct: (inputs) => {
-      const { hidden, labels } = mlmHidden(inputs, opts);
-      return { tokens: { mlm: { logits: inputs.model.mlmHead!.apply(hidden), labels } } };
-    },
+    terms: (inputs) => ({ mlm: mlmTerm(inputs.model, mlmText(inputs, opts)) }),
+    reconstruct: (inputs) => ({ tokens: { mlm: mlmLogits(inputs.model, mlmText(inputs, opts)) } }),
   };
 }
 
