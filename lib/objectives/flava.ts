@@ -4,7 +4,7 @@
  * rows whose caption was not swapped for ITM.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maskedTokenLoss } from '../losses';
+import { labelledHeadLoss } from '../losses';
 import { clipTerm } from './contrastive';
 import { drawCaptionSwap, swapCaptions, swapItmTerm } from './itm';
 import { BlockMaskSettings, blockMasks, codeLabels, fitCodebook, patchStates } from './mim';
@@ -62,15 +62,14 @@ function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, 
   const { model, batch, ctx } = inputs;
   const towers = maskedTowers(inputs, opts);
   const terms: Record<string, tf.Scalar> = {};
+  // every token head runs on the scored positions only (labelledHeadLoss), as FLAVA's heads do
   if (unimodal) {
-    const { mlm, mim } = unimodalPredictions(inputs, towers);
-    terms.mlm = maskedTokenLoss(mlm);
-    terms.mim = maskedTokenLoss(mim);
+    terms.mlm = labelledHeadLoss({ hidden: towers.text, labels: towers.textLabels, head: (rows) => model.mlmHead!.apply(rows) });
+    terms.mim = labelledHeadLoss({ hidden: patchStates(towers.image), labels: towers.codes, head: (rows) => model.mimHead!.apply(rows) as tf.Tensor3D });
   }
   const fused = model.fusion!.apply(towers.image, towers.text, batch.attention, ctx);
-  terms.mmmText = maskedTokenLoss({ logits: model.mmmTextHead!.apply(fused.text), labels: keepRows(towers.textLabels, matched) });
-  const fusedPatches = patchStates(fused.image);
-  terms.mmmImage = maskedTokenLoss({ logits: model.mmmImageHead!.apply(fusedPatches) as tf.Tensor3D, labels: keepRows(towers.codes, matched) });
+  terms.mmmText = labelledHeadLoss({ hidden: fused.text, labels: keepRows(towers.textLabels, matched), head: (rows) => model.mmmTextHead!.apply(rows) });
+  terms.mmmImage = labelledHeadLoss({ hidden: patchStates(fused.image), labels: keepRows(towers.codes, matched), head: (rows) => model.mmmImageHead!.apply(rows) as tf.Tensor3D });
   return terms;
 }
 
