@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './wasm/batch_matmul';
-import type { WasmBackendHeap } from './wasm/kernels';
+import { type WasmBackendHeap, wasmKernel } from './wasm/kernels';
 import { registerAdamWKernel } from './wasm/adamw_kernel';
 import { registerFusedKernels } from './wasm/fused_kernels';
 import { registerHeadsKernels } from './wasm/heads_kernel';
@@ -62,12 +62,6 @@ export function wasmFixes(): string[] {
   return [...variants.keys()];
 }
 
-function kernelOf(name: string): KernelFunc {
-  const config = tf.getKernel(name, BACKEND);
-  if (config == null) throw new Error(`wasm backend has no ${name} kernel to build on`);
-  return config.kernelFunc;
-}
-
 /** Free kernel-internal temporaries (reshape views drop one reference, the data stays if shared). */
 function disposeAll(backend: unknown, temps: TensorInfo[]): void {
   for (const t of temps) (backend as WasmBackendHeap).disposeData(t.dataId);
@@ -83,10 +77,10 @@ function transposeLastTwo(x: TensorInfo, backend: unknown, transpose: KernelFunc
 
 /** Re-register `name` so transposed operands are materialised before the plain kernel runs. */
 function installPlainMatMul(name: string): void {
-  const plain = kernelOf(name);
+  const plain = wasmKernel(name);
   override(name, (args) => {
     // looked up per call, so A/B runs that switch the Transpose fix off reach this path too
-    const transpose = kernelOf('Transpose');
+    const transpose = wasmKernel('Transpose');
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     if (name === 'BatchMatMul') {
@@ -121,9 +115,9 @@ export function isWasmMatMulPatched(): boolean {
 /** UnsortedSegmentSum(x [N, ...], ids [N], n) = ScatterNd(ids as [N, 1], x, [n, ...]). */
 function installUnsortedSegmentSum(): void {
   if (tf.getKernel('UnsortedSegmentSum', BACKEND) != null) return;
-  const scatterNd = kernelOf('ScatterNd');
-  const reshape = kernelOf('Reshape');
-  const cast = kernelOf('Cast');
+  const scatterNd = wasmKernel('ScatterNd');
+  const reshape = wasmKernel('Reshape');
+  const cast = wasmKernel('Cast');
   tf.registerKernel({
     kernelName: 'UnsortedSegmentSum',
     backendName: BACKEND,
@@ -156,7 +150,7 @@ function installUnsortedSegmentSum(): void {
 
 /** Identity shares the input's buffer (reference counted) instead of copying it. */
 function installSharedIdentity(): void {
-  const copy = kernelOf('Identity');
+  const copy = wasmKernel('Identity');
   override('Identity', (args) => {
     const x = args.inputs.x as TensorInfo;
     if (x.dtype === 'string') return copy(args);
@@ -170,8 +164,8 @@ const ALIASED_ROWS = 256;
 
 /** Transpose [R, C] (R a multiple of 256) as [2, R/2, C] -> [C, 2, R/2], the same bytes as [C, R]. */
 function installTranspose(): void {
-  const plain = kernelOf('Transpose');
-  const reshape = kernelOf('Reshape');
+  const plain = wasmKernel('Transpose');
+  const reshape = wasmKernel('Reshape');
   override('Transpose', (args) => {
     const x = args.inputs.x as TensorInfo;
     const { perm } = args.attrs as { perm: number[] };
@@ -188,10 +182,10 @@ function installTranspose(): void {
 
 /** Sum over non-innermost axes: transpose through the registry (the fix above), then sum inner axes. */
 function installSum(): void {
-  const inner = kernelOf('Sum');
-  const reshape = kernelOf('Reshape');
+  const inner = wasmKernel('Sum');
+  const reshape = wasmKernel('Reshape');
   override('Sum', (args) => {
-    const transpose = kernelOf('Transpose');
+    const transpose = wasmKernel('Transpose');
     const x = args.inputs.x as TensorInfo;
     const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
@@ -215,7 +209,7 @@ function installSum(): void {
 
 /** GatherV2 (batchDims 0): out[o, j, i] = x[o, idx[j], i], rows copied on the wasm heap. */
 function installGather(): void {
-  const stock = kernelOf('GatherV2');
+  const stock = wasmKernel('GatherV2');
   override('GatherV2', (args) => {
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
@@ -254,7 +248,7 @@ export function installWasmKernelFixes(): void {
   installSharedIdentity();
   installSum();
   installGather();
-  installCopyKernels(override, kernelOf);
+  installCopyKernels(override, wasmKernel);
   registerAdamWKernel();
   registerFusedKernels();
   registerHeadsKernels();

@@ -20,10 +20,9 @@ export function matmulFlops(name: string, inputShapes: number[][], outputShapes:
   const a = inputShapes[0];
   const out = outputShapes[0];
   if (!a || !out || a.length < 2 || out.length < 2) return 0;
-  const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
   // dW = xᵀ·dy: x [..., I] summed over all its rows
-  const K = name === LINEAR_DW_KERNEL ? size(a.slice(0, -1)) : (a[a.length - 2] * a[a.length - 1]) / out[out.length - 2];
-  return 2 * size(out) * K;
+  const K = name === LINEAR_DW_KERNEL ? tf.util.sizeFromShape(a.slice(0, -1)) : (a[a.length - 2] * a[a.length - 1]) / out[out.length - 2];
+  return 2 * tf.util.sizeFromShape(out) * K;
 }
 
 export interface KernelRecord {

@@ -82,6 +82,13 @@ export function mvlmKernels(backend: WasmBackendHeap): MvlmKernels {
   return loaded.kernels;
 }
 
+/** The kernel function registered as `name` on wasm now (looked up per call, so A/B switches reach it). */
+export function wasmKernel(name: string): tf.KernelConfig['kernelFunc'] {
+  const config = tf.getKernel(name, 'wasm');
+  if (config == null) throw new Error(`wasm backend has no ${name} kernel to build on`);
+  return config.kernelFunc;
+}
+
 /** Byte offset of a tensor's data on the wasm heap. */
 export function heapOffset(backend: WasmBackendHeap, t: tf.TensorInfo): number {
   const entry = backend.dataIdMap.get(t.dataId);

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './batch_matmul';
-import { registerHeapKernel } from './kernels';
+import { registerHeapKernel, wasmKernel } from './kernels';
 
 export const LINEAR_KERNEL = 'MvlmLinear';
 export const LINEAR_DX_KERNEL = 'MvlmLinearDx';
@@ -29,9 +29,7 @@ function rowsOf(x: TensorInfo): [number, number] {
 
 /** Run the kernel registered as `name` on wasm (looked up per call: A/B switches swap it). */
 function registered(name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>, backend: unknown): TensorInfo {
-  const kernel = tf.getKernel(name, 'wasm');
-  if (kernel == null) throw new Error(`${LINEAR_KERNEL}: wasm has no ${name} kernel`);
-  return kernel.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: backend as tf.KernelBackend }) as TensorInfo;
+  return wasmKernel(name)({ inputs, attrs: attrs as tf.NamedAttrMap, backend: backend as tf.KernelBackend }) as TensorInfo;
 }
 
 /** Check W is [I, O] for x [..., I] (and b is [O]). */

@@ -27,12 +27,14 @@ describe('bench', () => {
   });
 
   it('forwardFlops of a dense layer over [B, T, I] equals 2·B·T·I·O (whichever kernel runs it)', async () => {
-    const store = new ParamStore(new Rng(0));
-    const layer = new Linear(store, 'dense', 4, 3);
-    const x = tf.ones([2, 6, 4]);
-    expect(await forwardFlops(() => layer.apply(x).sum())).to.equal(2 * 2 * 6 * 4 * 3);
-    x.dispose();
-    store.dispose();
+    await expectNoLeak(async () => {
+      const store = new ParamStore(new Rng(0));
+      const layer = new Linear(store, 'dense', 4, 3);
+      const x = tf.ones([2, 6, 4]);
+      expect(await forwardFlops(() => layer.apply(x).sum())).to.equal(2 * 2 * 6 * 4 * 3);
+      x.dispose();
+      store.dispose();
+    });
   });
 
   it('forwardFlops of a linear layer equals 2·M·K·N', async () => {

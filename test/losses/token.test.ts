@@ -89,12 +89,15 @@ describe('losses/labelledHeadLoss', () => {
     );
   });
 
-  it('throws when nothing is labelled or a label is past the head\'s classes', () => {
-    const hidden = tf.zeros([1, 3, 2]) as tf.Tensor3D;
-    const head = (h: tf.Tensor3D) => tf.concat([h, h], 2) as tf.Tensor3D; // V = 4
-    expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, -100, -100]]), head })).to.throw(/labelledHeadLoss: labels labels nothing/);
-    expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, 4, -100]]), head })).to.throw(/label 4 .*outside \[0, 4\)/);
-    hidden.dispose();
+  it('throws when nothing is labelled or a label is past the head\'s classes', async () => {
+    await expectNoLeak(() =>
+      tf.tidy(() => {
+        const hidden = tf.zeros([1, 3, 2]) as tf.Tensor3D;
+        const head = (h: tf.Tensor3D) => tf.concat([h, h], 2) as tf.Tensor3D; // V = 4
+        expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, -100, -100]]), head })).to.throw(/labelledHeadLoss: labels labels nothing/);
+        expect(() => labelledHeadLoss({ hidden, labels: ints([[-100, 4, -100]]), head })).to.throw(/label 4 .*outside \[0, 4\)/);
+      }),
+    );
   });
 });
 
