@@ -16,14 +16,14 @@ export interface HeadsAttrs {
   scales: number[];
 }
 
-/** [B, T, H, dh, P] of x [B, T, P·H·dh], checking the attrs against x. */
-function dims(kernel: string, shape: number[], { heads, keys, scales }: HeadsAttrs): [number, number, number, number, number] {
+/** B, T, H, dh of x [B, T, P·H·dh] (P = the attrs' parts), checking the attrs against x. */
+function splitDims(shape: number[], { heads, keys, scales }: HeadsAttrs): HeadDims {
   const P = keys.length;
   const [B, T, width] = shape;
   if (shape.length !== 3 || P === 0 || scales.length !== P || width % (P * heads) !== 0) {
-    throw new Error(`${kernel}: x [${shape}] does not split into ${P} parts of ${heads} heads (scales: ${scales.length})`);
+    throw new Error(`${SPLIT_HEADS_KERNEL}: x [${shape}] does not split into ${P} parts of ${heads} heads (scales: ${scales.length})`);
   }
-  return [B, T, heads, width / (P * heads), P];
+  return { B, T, H: heads, dh: width / (P * heads) };
 }
 
 const headShape = ({ B, T, H, dh }: HeadDims, keysT: boolean) => (keysT ? [B, H, dh, T] : [B, H, T, dh]);
@@ -45,10 +45,10 @@ export function registerHeadsKernels(): void {
   // x [B, T, P·H·dh] -> P head tensors
   registerHeapKernel(SPLIT_HEADS_KERNEL, ({ kernels, ptr, output }, { x }, attrs) => {
     const a = attrs as unknown as HeadsAttrs;
-    const [B, T, H, dh, P] = dims(SPLIT_HEADS_KERNEL, x.shape, a);
+    const hd = splitDims(x.shape, a);
     return a.keys.map((keysT, part) => {
-      const out = output(headShape({ B, T, H, dh }, keysT));
-      kernels.splitHeads(ptr(x), ptr(out), B, T, P, H, dh, part, keysT, a.scales[part]);
+      const out = output(headShape(hd, keysT));
+      kernels.splitHeads(ptr(x), ptr(out), hd.B, hd.T, a.keys.length, hd.H, hd.dh, part, keysT, a.scales[part]);
       return out;
     });
   });
