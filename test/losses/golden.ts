@@ -1,5 +1,5 @@
 /**
- * Golden comparison against ../shared/fixtures/losses-public.json (float64 numbers from the reference
+ * Golden comparison against test/fixtures/losses-public.json (float64 numbers from the reference
  * code itself; see the file's `provenance`). Shared by the mocha test and scripts/golden_report.ts.
  * Inputs are cast to float32; the loss and every gradient the case carries are compared.
  */
@@ -36,7 +36,7 @@ export interface CaseResult {
 }
 
 export function fixturePath(): string {
-  const dir = process.env.MVLM_FIXTURES ?? path.resolve(__dirname, '../../../shared/fixtures');
+  const dir = process.env.MVLM_FIXTURES ?? path.resolve(__dirname, '../fixtures');
   return path.join(dir, 'losses-public.json');
 }
 
