@@ -24,3 +24,5 @@ export {
   reconstructionEvaluator, compositionalEvaluator, diagnosticsEvaluator,
 } from './registry';
 export type { Evaluator, EvalContext, RunEvaluatorsOptions } from './registry';
+export { meanSample } from './sample';
+export type { MetricSample, MetricSamples } from './sample';
