@@ -23,15 +23,23 @@ export function commandParser(name: string, summary: string): Command {
   return configure(new Command(name).summary(summary).description(summary));
 }
 
-/** The `mvlm` program itself: `--version`, `help COMMAND`, and `commands` under it. */
+/** The `mvlm` program itself: `--version`, `help [COMMAND]`, and `commands` under it. */
 export function mvlmProgram(commands: Command[]): Command {
   const root = configure(new Command('mvlm'))
     .usage('<command> [options]')
     .description('masked vision-language modeling on TensorFlow.js')
     .version(packageVersion(), '-V, --version', 'print the mvlm version')
-    .helpCommand('help [command]', "print a command's help")
     .enablePositionalOptions(); // options after the command name belong to the command
   for (const c of commands) root.addCommand(c);
+  // commander's own help command shows mvlm's help for an unknown name; this one refuses it
+  const help = commandParser('help', "print a command's help").argument('[command...]', 'a command, and a subcommand of it (use tiny)');
+  root.addCommand(runs(help, async (_options, words) => {
+    let target: Command | undefined = root;
+    for (const word of words) target = target?.commands.find((c) => c.name() === word);
+    if (!target) return root.error(`error: unknown command '${words.join(' ')}'`, { code: 'commander.unknownCommand' });
+    target.outputHelp();
+    return 0;
+  })).helpCommand(false);
   return root;
 }
 

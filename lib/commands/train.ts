@@ -9,16 +9,16 @@ import { Command } from 'commander';
 import { initBackend } from '../backend';
 import { listPresets, loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
 import { ExperimentConfigSchema, runTraining } from '../experiment';
-import { collect, commandParser, runCommand, runs } from './program';
+import { collect, commandParser, integer, runCommand, runs } from './program';
 
 interface TrainOptions {
   config?: string;
   listConfigs?: boolean;
-  steps?: string;
+  steps?: number;
   out?: string;
   resume?: string;
   set?: string[];
-  workers?: string;
+  workers?: number;
   overwrite?: boolean;
   quiet?: boolean;
 }
@@ -27,11 +27,11 @@ export function trainParser(): Command {
   const cmd = commandParser('train', 'train a model from a config preset or JSON file')
     .option('--config <name|path>', 'preset name (see --list-configs) or path to a JSON config')
     .option('--list-configs', 'list the config presets with their descriptions and exit')
-    .option('--steps <n>', 'training steps (same as --set train.steps=N)')
+    .option('--steps <n>', 'training steps (same as --set train.steps=N)', integer(1))
     .option('--out <dir>', 'run folder (default runs/NAME-TIME)')
     .option('--resume <dir>', 'continue the run in DIR from its newest checkpoint')
     .option('--set <key=value>', 'override one config key, e.g. model.width=64 (repeatable)', collect)
-    .option('--workers <n>', 'data-parallel over N worker threads')
+    .option('--workers <n>', 'data-parallel over N worker threads', integer(1))
     .option('--overwrite', 'start over in an --out folder that already has checkpoints')
     .option('--quiet', 'no progress bar or log lines');
   return runs(cmd, train);
@@ -51,8 +51,7 @@ async function train(values: TrainOptions): Promise<number> {
   const sets = [...(values.set ?? [])];
   if (values.steps !== undefined) sets.push(`train.steps=${values.steps}`);
   if (values.quiet) sets.push('train.quiet=true');
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`);
+  const workers = values.workers;
   await initBackend();
   let config;
   let configFile: string;
