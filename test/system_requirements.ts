@@ -1,0 +1,76 @@
+/**
+ * Tests that need a Debian package run when it is installed; otherwise they show as pending with the
+ * apt command that installs it, so `npm test` passes on a fresh clone. Under CI=true (set by .ci/run,
+ * which installs them) a missing package fails instead: CI must run every test.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+
+export interface SystemRequirement {
+  /** What the tests need, as a user would name it. */
+  name: string;
+  /** The command that installs it on Debian. */
+  install: string;
+  /** Why it is missing (what was looked for), or null when it is there. */
+  missing(): string | null;
+}
+
+const apt = (packages: string) => `sudo apt-get install -y --no-install-recommends ${packages}`;
+
+/** Headless Chromium; MVLM_CHROMIUM points at another binary. */
+export const CHROMIUM: SystemRequirement = {
+  name: 'Chromium',
+  install: apt('chromium fonts-dejavu-core'),
+  missing: () => (fs.existsSync(chromiumPath()) ? null : `no ${chromiumPath()}`),
+};
+
+export function chromiumPath(): string {
+  return process.env.MVLM_CHROMIUM || '/usr/bin/chromium';
+}
+
+/** Headless Jupyter (nbclient) for a python3; PYTHON names the interpreter, as for npm run notebooks. */
+export const JUPYTER: SystemRequirement = {
+  name: 'Jupyter (nbclient)',
+  install: apt('jupyter-nbconvert python3-nbclient jupyter-client'),
+  missing: () => (jupyterPython() ? null : `no python3 that imports nbclient, nbformat and jupyter_client (tried ${pythonCandidates().join(', ')})`),
+};
+
+/** A Redis server binary on the PATH (or MVLM_REDIS_SERVER). */
+export const REDIS: SystemRequirement = {
+  name: 'Redis',
+  install: apt('redis-server'),
+  missing: () => {
+    const bin = process.env.MVLM_REDIS_SERVER || 'redis-server';
+    return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0 ? null : `no ${bin} that runs`;
+  },
+};
+
+const pythonCandidates = () => (process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3']);
+
+/** The first python3 that can run a notebook headless, or null. */
+export function jupyterPython(): string | null {
+  const imports = 'import nbclient, nbformat, jupyter_client';
+  return pythonCandidates().find((py) => spawnSync(py, ['-c', imports], { stdio: 'ignore' }).status === 0) ?? null;
+}
+
+/**
+ * `describe` for tests that need `requirement`. When it is missing, the title gains the apt command
+ * and the tests are pending (hooks included), or, under CI=true, one test fails with that command.
+ */
+export function describeNeeding(requirement: SystemRequirement, title: string, body: (this: Mocha.Suite) => void): void {
+  const missing = requirement.missing();
+  if (missing === null) {
+    describe(title, body);
+    return;
+  }
+  const message = `needs ${requirement.name}, missing here (${missing}): ${requirement.install}`;
+  if (process.env.CI !== 'true') {
+    describe.skip(`${title} [${message}]`, body);
+    return;
+  }
+  describe(title, () => {
+    it(`has ${requirement.name}`, () => {
+      throw new Error(`CI=true and this suite ${message}`);
+    });
+  });
+}
