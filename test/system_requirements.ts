@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { findPython } from '../scripts/notebooks/run';
 
 export interface SystemRequirement {
   /** What the tests need, as a user would name it. */
@@ -28,11 +29,11 @@ export function chromiumPath(): string {
   return process.env.MVLM_CHROMIUM || '/usr/bin/chromium';
 }
 
-/** Headless Jupyter (nbclient) for a python3; PYTHON names the interpreter, as for npm run notebooks. */
+/** Headless Jupyter (nbclient) for a python3, found as npm run notebooks finds it ($PYTHON names one). */
 export const JUPYTER: SystemRequirement = {
   name: 'Jupyter (nbclient)',
   install: apt('jupyter-nbconvert python3-nbclient jupyter-client'),
-  missing: () => (jupyterPython() ? null : `no python3 that imports nbclient, nbformat and jupyter_client (tried ${pythonCandidates().join(', ')})`),
+  missing: () => (findPython() ? null : `no python3 that imports nbclient (tried ${process.env.PYTHON || 'python3, /usr/bin/python3'})`),
 };
 
 /** A Redis server binary on the PATH (or MVLM_REDIS_SERVER). */
@@ -44,14 +45,6 @@ export const REDIS: SystemRequirement = {
     return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0 ? null : `no ${bin} that runs`;
   },
 };
-
-const pythonCandidates = () => (process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3']);
-
-/** The first python3 that can run a notebook headless, or null. */
-export function jupyterPython(): string | null {
-  const imports = 'import nbclient, nbformat, jupyter_client';
-  return pythonCandidates().find((py) => spawnSync(py, ['-c', imports], { stdio: 'ignore' }).status === 0) ?? null;
-}
 
 /**
  * `describe` for tests that need `requirement`. When it is missing, the title gains the apt command

@@ -6,7 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { readNotebook } from '../../scripts/notebooks/check';
 import { KERNEL_NAME, PROJECT_ROOT, writeKernelSpec } from '../../scripts/notebooks/kernel';
-import { JUPYTER, describeNeeding, jupyterPython } from '../system_requirements';
+import { findPython } from '../../scripts/notebooks/run';
+import { JUPYTER, describeNeeding } from '../system_requirements';
 
 const EXECUTE = path.join(PROJECT_ROOT, 'scripts', 'notebooks', 'execute.py');
 
@@ -24,7 +25,7 @@ describeNeeding(JUPYTER, 'notebooks: execute.py with the tslab kernel', function
     fs.writeFileSync(file, JSON.stringify(nb));
     writeKernelSpec(path.join(tmp, 'jupyter'));
     const env = { ...process.env, JUPYTER_PATH: path.join(tmp, 'jupyter') };
-    const r = spawnSync(jupyterPython()!, [EXECUTE, file, out, KERNEL_NAME, '120'], { cwd: tmp, env, encoding: 'utf8', timeout: 170_000 });
+    const r = spawnSync(findPython()!, [EXECUTE, file, out, KERNEL_NAME, '120'], { cwd: tmp, env, encoding: 'utf8', timeout: 170_000 });
     return { status: r.status, stderr: r.stderr, executed: readNotebook(out) };
   }
 
