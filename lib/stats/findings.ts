@@ -140,6 +140,8 @@ function batchSweep(rule: string, a: string, b: string, metrics: string[]): Rule
   return {
     id: rule,
     run(ctx) {
+      const missing = [a, b].filter((x) => !ctx.table.arms().some((arm) => arm === x || arm.startsWith(`${x}@b`)));
+      if (missing.length) return [{ rule, reason: `arm ${missing.join(' and ')} not in this study` }];
       const sizes = new Map<number, [string, string]>();
       if (ctx.batchSize !== undefined && ctx.table.has(a) && ctx.table.has(b)) sizes.set(ctx.batchSize, [a, b]);
       for (const arm of ctx.table.arms()) {
