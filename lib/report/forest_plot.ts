@@ -21,7 +21,7 @@ export function forestSpec(results: CompareResults): VegaLiteSpec {
       verdict: f.significant ? 'interval excludes 0' : 'no difference',
     }));
   const y = { field: 'label', type: 'nominal', title: null, sort: null };
-  const color = { field: 'verdict', type: 'nominal', title: null, scale: { domain: ['interval excludes 0', 'no difference'], range: ['#c0392b', '#7f8c8d'] } };
+  const color = { field: 'verdict', type: 'nominal', title: null, legend: { labelLimit: 240 }, scale: { domain: ['interval excludes 0', 'no difference'], range: ['#c0392b', '#7f8c8d'] } };
   return {
     title: 'Findings: paired difference (a − b) and 95 % interval; dashed: no difference',
     data: { values },
