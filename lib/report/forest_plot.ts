@@ -18,10 +18,10 @@ export function forestSpec(results: CompareResults): VegaLiteSpec {
       diff: f.diff,
       lo: f.ci95?.[0] ?? f.diff,
       hi: f.ci95?.[1] ?? f.diff,
-      verdict: f.significant ? 'interval excludes 0' : 'no difference',
+      verdict: f.ci95 === null ? 'no interval' : f.significant ? 'interval excludes 0' : 'interval includes 0',
     }));
-  const y = { field: 'label', type: 'nominal', title: null, sort: null };
-  const color = { field: 'verdict', type: 'nominal', title: null, legend: { labelLimit: 240 }, scale: { domain: ['interval excludes 0', 'no difference'], range: ['#c0392b', '#7f8c8d'] } };
+  const y = { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } };
+  const color = { field: 'verdict', type: 'nominal', title: null, legend: { labelLimit: 240 }, scale: { domain: ['interval excludes 0', 'interval includes 0', 'no interval'], range: ['#c0392b', '#7f8c8d', '#c8c8c8'] } };
   return {
     title: 'Findings: paired difference (a − b) and 95 % interval; dashed: no difference',
     data: { values },

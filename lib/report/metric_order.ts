@@ -19,7 +19,7 @@ const LEAF_ORDER = [
   'wall_time_s', 'samples_per_s', 'gflops_per_step',
 ];
 /** Leaves shown in the compact (key) table; the full table shows everything. */
-const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
+const KEY_LEAVES: Record<string, (leaf: string, split: string) => boolean> = {
   retrieval: (l) => l === 't2i_r5',
   aligned_retrieval: (l) => l === 't2i_r5',
   // top-1 rewards predicting the majority class (People & Body is 59 % of emoji): balanced accuracy only
@@ -27,8 +27,9 @@ const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
   aligned_zeroshot: (l) => l === 'balanced_acc',
   probe: (l) => l === 'balanced_acc' || l === 'acc',
   compositional: (l) => l === 'macro',
-  recon: (l) => l === 'psnr' || l.endsWith('_acc'),
-  diag: (l) => l === 'modality_gap',
+  // reconstruction and diagnostics in-style only: the cross-style copies repeat the story
+  recon: (l, split) => split !== 'cross' && (l === 'psnr' || l.endsWith('_acc')),
+  diag: (l, split) => split !== 'cross' && l === 'modality_gap',
   [COST_GROUP]: () => true,
 };
 /** Metrics where larger is better, for reading the plots; anything else is not assumed. */
@@ -78,9 +79,9 @@ export function orderMetrics(metrics: Iterable<string>): string[] {
 
 /** True for metrics in the compact table (unknown groups are shown: they were added on purpose). */
 export function isKeyMetric(metric: string): boolean {
-  const { group, leaf } = parseMetricName(metric);
+  const { group, split, leaf } = parseMetricName(metric);
   const pick = KEY_LEAVES[group];
-  return pick === undefined ? true : pick(leaf);
+  return pick === undefined ? true : pick(leaf, split);
 }
 
 /** True for accuracy-like metrics (recalls, top-k, accuracies): fractions where higher is better. */

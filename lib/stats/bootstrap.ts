@@ -5,16 +5,11 @@
  * resampled items. A difference of two arms is bootstrapped as the mean of per-item differences,
  * which is the difference of the resampled means under shared indices.
  */
+import type { MetricSample } from '../eval/sample';
 import { Rng } from '../random';
 
-/** A metric of one run: its value and, when it is a mean over eval items, every item's value. */
-export interface Sample {
-  value: number;
-  /** `[n]` per-item values, mean = value; item i is the same eval item in every run. */
-  items?: number[];
-  chance?: number;
-  higherIsBetter?: boolean;
-}
+/** A metric of one run: its value and, when it is a mean over eval items, every item's value (paired across runs). */
+export type Sample = MetricSample;
 
 /** How an interval was made: a bootstrap over items (and seeds), a t-interval over seeds, or none. */
 export type IntervalSource = 'items' | 'items+seeds' | 'seeds' | 'none';

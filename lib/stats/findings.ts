@@ -70,9 +70,10 @@ function makeFinding(rule: string, label: string, arms: [string, string], metric
   const iv = bootstrapMean(differenceRuns(a, b, what), what, ctx.bootstrap);
   const significant = excludesZero(iv.ci95);
   const higherIsBetter = a[0].higherIsBetter ?? b[0].higherIsBetter;
-  const ci = iv.ci95 ? ` [${formatNumber(iv.ci95[0])}, ${formatNumber(iv.ci95[1])}]` : ' (no interval: one seed, no items)';
+  const ci = iv.ci95 ? ` [${formatNumber(iv.ci95[0])}, ${formatNumber(iv.ci95[1])}]` : '';
+  const judged = iv.ci95 ? verdict(arms[0], iv.mean, significant, higherIsBetter) : 'not tested (no interval: one seed and no per-item values)';
   const at = extra.at ? ` ${extra.at}` : '';
-  const claim = `${label} on ${extra.baselineMetric ? metric.split('/').pop() + ' − ' + extra.baselineMetric.split('/').pop() + ' (' + metric + ')' : metric}${at}: ${formatSigned(iv.mean)}${ci}, ${verdict(arms[0], iv.mean, significant, higherIsBetter)}`;
+  const claim = `${label} on ${extra.baselineMetric ? metric.split('/').pop() + ' − ' + extra.baselineMetric.split('/').pop() + ' (' + metric + ')' : metric}${at}: ${formatSigned(iv.mean)}${ci}, ${judged}`;
   return { rule, claim, metric, arms, diff: iv.mean, ci95: iv.ci95, significant, over: iv.over, ...(higherIsBetter !== undefined ? { higherIsBetter } : {}), ...extra };
 }
 

@@ -24,7 +24,7 @@ describe('report/plots', () => {
     expect(countRole(svg, 'point')).to.equal(1);
     expect(countRole(svg, 'rule mark')).to.equal(1); // the interval
     expect(svg.split('stroke-dasharray="4,3"').length - 1).to.equal(1); // the zero line
-    expect(texts(svg)).to.include.members(['clip − mae', 'aligned_retrieval/cross/t2i_r5', 'interval excludes 0']);
+    expect(texts(svg)).to.include.members(['clip − mae', 'aligned_retrieval/cross/t2i_r5', 'interval excludes 0', 'interval includes 0']);
     // the point sits at the difference: 0.6 − 0.25 over both seeds
     expect(svg).to.match(/aria-label="diff: 0\.35; label: clip − mae/);
     expect(svg).to.match(/font-family="sans-serif"/);

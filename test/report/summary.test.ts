@@ -38,6 +38,8 @@ describe('report/summary', () => {
     expect(isKeyMetric('compositional/in/macro')).to.equal(true);
     expect(isKeyMetric('compositional/in/colour')).to.equal(false);
     expect(isKeyMetric('recon/mlm_acc')).to.equal(true);
+    expect(isKeyMetric('recon/in/psnr')).to.equal(true);
+    expect(isKeyMetric('recon/cross/psnr')).to.equal(false);
     expect(isKeyMetric('newgroup/thing')).to.equal(true);
   });
 

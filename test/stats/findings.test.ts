@@ -91,6 +91,16 @@ describe('stats/findings (synthetic results)', () => {
     expect(stats.mae['recon/in/psnr']).to.include({ mean: 20, ci95: null, over: 'none' });
   });
 
+  it('one seed without items: the difference is stated, not tested (no interval, not significant)', () => {
+    const table = new RunTable([
+      { arm: 'clip', seed: 0, metrics: { [R5]: { value: 0.5 } } },
+      { arm: 'maskvlm', seed: 0, metrics: { [R5]: { value: 0.75 } } },
+    ]);
+    const [f] = generateFindings({ table }, FINDING_RULES.filter((r) => r.id === 'MaskVLM vs CLIP')).findings;
+    expect(f).to.include({ diff: 0.25, ci95: null, significant: false, over: 'none' });
+    expect(f.claim).to.equal(`maskvlm vs clip on ${R5}: +0.250, not tested (no interval: one seed and no per-item values)`);
+  });
+
   it('sampleAtFlops interpolates item by item and refuses to extrapolate', () => {
     const c = curve(2, [0.1, 0.2, 0.3, 0.5]);
     expect(sampleAtFlops(c, R5, 50)!.items![0]).to.be.closeTo(0.25, 1e-12);
