@@ -79,5 +79,8 @@ export function armConfig(preset: ComparePreset, setting: DataSetting, arm: Arm,
     objectives: arm.objectives,
     train: { steps: preset.steps, lr: 1e-3, warmupSteps: Math.max(1, Math.round(preset.steps / 10)), weightDecay: 0.05, logEvery: Math.max(1, Math.round(preset.steps / 15)), seed, quiet: true },
   };
-  return validateConfig(ExperimentConfigSchema, applyOverrides(raw, sets.map(parseSetArg)), `arm ${arm.name} (--set)`);
+  const config = validateConfig(ExperimentConfigSchema, applyOverrides(raw, sets.map(parseSetArg)), `arm ${arm.name} (--set)`);
+  // a batch-size setting is the point of its arms: --set data.batchSize changes the other arms only
+  if (setting.batchSize !== undefined) config.data.batchSize = setting.batchSize;
+  return config;
 }
