@@ -65,13 +65,13 @@ function verdict(a: string, diff: number, significant: boolean, higherIsBetter: 
 }
 
 /** The finding of `a − b` on paired series. */
-function makeFinding(rule: string, label: string, arms: [string, string], metric: string, a: Sample[], b: Sample[], ctx: FindingsContext, extra: Partial<Finding> = {}): Finding {
+function makeFinding(rule: string, label: string, arms: [string, string], metric: string, a: Sample[], b: Sample[], ctx: FindingsContext, extra: Partial<Finding> = {}, subject = arms[0]): Finding {
   const what = `${label} on ${metric}`;
   const iv = bootstrapMean(differenceRuns(a, b, what), what, ctx.bootstrap);
   const significant = excludesZero(iv.ci95);
-  const higherIsBetter = a[0].higherIsBetter ?? b[0].higherIsBetter;
+  const higherIsBetter = extra.higherIsBetter ?? a[0].higherIsBetter ?? b[0].higherIsBetter;
   const ci = iv.ci95 ? ` [${formatNumber(iv.ci95[0])}, ${formatNumber(iv.ci95[1])}]` : '';
-  const judged = iv.ci95 ? verdict(arms[0], iv.mean, significant, higherIsBetter) : 'not tested (no interval: one seed and no per-item values)';
+  const judged = iv.ci95 ? verdict(subject, iv.mean, significant, higherIsBetter) : 'not tested (no interval: one seed and no per-item values)';
   const at = extra.at ? ` ${extra.at}` : '';
   const claim = `${label} on ${extra.baselineMetric ? metric.split('/').pop() + ' − ' + extra.baselineMetric.split('/').pop() + ' (' + metric + ')' : metric}${at}: ${formatSigned(iv.mean)}${ci}, ${judged}`;
   return { rule, claim, metric, arms, diff: iv.mean, ci95: iv.ci95, significant, over: iv.over, ...(higherIsBetter !== undefined ? { higherIsBetter } : {}), ...extra };
@@ -155,9 +155,29 @@ function batchSweep(rule: string, a: string, b: string, metrics: string[]): Rule
         const [found] = armPair(rule, x, y, metrics).run(ctx);
         out.push('claim' in found ? { ...found, at: `batch ${size}`, claim: found.claim.replace(' on ', ` at batch ${size} on `) } : found);
       }
+      out.push(gapChange(rule, [...sizes].sort((p, q) => p[0] - q[0]), metrics, ctx));
       return out;
     },
   };
+}
+
+/**
+ * Does the a − b gap change from the largest batch to the smallest? The difference of the two
+ * paired differences, item by item (every arm is scored on the same eval items).
+ */
+function gapChange(rule: string, sizes: [number, [string, string]][], metrics: string[], ctx: FindingsContext): RuleOutput {
+  const [small, [as, bs]] = sizes[0];
+  const [large, [al, bl]] = sizes[sizes.length - 1];
+  const four = [as, bs, al, bl];
+  const seeds = four.map((x) => ctx.table.seedsOf(x)).reduce((acc, s) => acc.filter((x) => s.includes(x)));
+  for (const m of metrics) {
+    const [s1, s2, s3, s4] = four.map((x) => ctx.table.series(x, m, seeds));
+    if (!s1 || !s2 || !s3 || !s4) continue;
+    const gap = (x: Sample[], y: Sample[], what: string) => differenceRuns(x, y, what);
+    const label = `(${as} − ${bs}) at batch ${small} vs (${al} − ${bl}) at batch ${large}`;
+    return makeFinding(rule, label, [as, al], m, gap(s1, s2, label), gap(s3, s4, label), ctx, { at: `gap at batch ${small} − gap at batch ${large}`, higherIsBetter: s1[0].higherIsBetter }, `the gap at batch ${small}`);
+  }
+  return { rule, reason: `no metric of ${metrics.join(', ')} is reported by ${four.join(', ')}` };
 }
 
 const RETRIEVAL = ['retrieval/cross/t2i_r5', 'retrieval/in/t2i_r5'];

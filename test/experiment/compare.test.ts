@@ -61,7 +61,7 @@ describe('experiment: mvlm compare --preset smoke', function () {
     const rules = new Set([...results.findings.map((f) => f.rule), ...results.skippedFindings.map((s) => s.rule)]);
     expect(rules.size).to.equal(new Set(FINDING_RULES.map((r) => r.id)).size);
     const sweep = results.findings.filter((f) => f.rule === 'SigLIP vs CLIP as the batch shrinks');
-    expect(sweep.map((f) => f.at)).to.deep.equal(['batch 4', 'batch 8']);
+    expect(sweep.map((f) => f.at)).to.deep.equal(['batch 4', 'batch 8', 'gap at batch 4 − gap at batch 8']);
     for (const f of results.findings) expect(f.claim).to.contain(f.arms[0]).and.contain(f.metric);
   });
 

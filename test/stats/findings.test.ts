@@ -53,10 +53,14 @@ describe('stats/findings (synthetic results)', () => {
     expect(f.diff).to.be.closeTo(0.25, 1e-12);
   });
 
-  it('SigLIP vs CLIP: one finding per batch size, smallest first', () => {
+  it('SigLIP vs CLIP: one finding per batch size, smallest first, then how the gap changes', () => {
     const sweep = byRule('SigLIP vs CLIP');
-    expect(sweep.map((f) => f.at)).to.deep.equal(['batch 16', 'batch 32']);
-    expect(sweep.map((f) => f.arms)).to.deep.equal([['siglip@b16', 'clip@b16'], ['siglip', 'clip']]);
+    expect(sweep.map((f) => f.at)).to.deep.equal(['batch 16', 'batch 32', 'gap at batch 16 − gap at batch 32']);
+    // (0.45 − 0.35) − (0.5 − 0.5) on every item
+    expect(sweep[2].diff).to.be.closeTo(0.1, 1e-12);
+    expect(sweep[2].arms).to.deep.equal(['siglip@b16', 'siglip']);
+    expect(sweep[2].claim).to.match(/^\(siglip@b16 − clip@b16\) at batch 16 vs \(siglip − clip\) at batch 32 on .*: \+0\.100 \[0\.100, 0\.100\], the gap at batch 16 higher \(better\)$/);
+    expect(sweep.slice(0, 2).map((f) => f.arms)).to.deep.equal([['siglip@b16', 'clip@b16'], ['siglip', 'clip']]);
     expect(sweep[0].diff).to.be.closeTo(0.1, 1e-12);
     expect(sweep[1]).to.include({ diff: 0, significant: false });
     expect(sweep[1].claim).to.match(/at batch 32 on .*: \+0\.000 \[0\.000, 0\.000\], no difference$/);
