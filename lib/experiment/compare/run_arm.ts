@@ -15,7 +15,10 @@ import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../se
 import { runTraining } from '../train_run';
 import { armConfig, armLabel, ComparePreset, DataSetting } from './presets';
 
-/** Metric groups evaluated during training for the curves (cheap: no probe, no alignment probe). */
+/**
+ * The curves: these metric groups on the first eval split (in-style) only, so an evaluation during
+ * training costs a few seconds (no probe, no alignment probe, no second split).
+ */
 export const CURVE_GROUPS = ['retrieval', 'zeroshot', 'recon'];
 
 export interface ArmRun {
@@ -61,10 +64,13 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
   const label = armLabel(setting, arm.name);
   const out = path.join(o.out, 'arms', `${label.replace(/[^\w@+.-]/g, '_')}-s${seed}`);
   // training time excludes the curve evaluations: the clock starts when training starts and every
-  // evaluation's duration is taken off it
+  // evaluation's duration is taken off it. The last step's point is read off the final evaluation.
   const curve: { step: number; seconds: number; metrics: Record<string, Sample> }[] = [];
   let started = 0;
   let evalMs = 0;
+  const curveSplit = o.evalSets[0];
+  const curveOf = (all: Record<string, Sample>) =>
+    Object.fromEntries(Object.entries(all).filter(([k]) => CURVE_GROUPS.includes(k.split('/')[0]) && k.split('/')[1] === curveSplit.name));
   const evalHook = (exp: Experiment) => {
     started = Date.now();
     return {
@@ -72,11 +78,14 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
       run: async (step: number) => {
         const t0 = Date.now();
         const seconds = (t0 - started - evalMs) / 1000;
-        const all = asSamples(await evaluateModel({
-          model: exp.model, tokenizer: exp.tokenizer, maxLen: config.data.maxLen, splits: o.evalSets, objectives: exp.objectives, seed,
-          // MERGE: pass the protocol's group option here (only CURVE_GROUPS) and drop the filter below
-        }));
-        const metrics = Object.fromEntries(Object.entries(all).filter(([k]) => CURVE_GROUPS.includes(k.split('/')[0])));
+        if (step === config.train.steps) {
+          curve.push({ step, seconds, metrics: {} }); // filled from the final evaluation below
+          return {};
+        }
+        const metrics = curveOf(asSamples(await evaluateModel({
+          model: exp.model, tokenizer: exp.tokenizer, maxLen: config.data.maxLen, splits: [curveSplit], objectives: exp.objectives, seed,
+          // MERGE: pass the protocol's group option here (only CURVE_GROUPS); curveOf then has nothing to drop
+        })));
         curve.push({ step, seconds, metrics });
         evalMs += Date.now() - t0;
         return values(metrics);
@@ -94,6 +103,8 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
       probe: { train: experiment.train, maxTrain: preset.probe.maxTrain, steps: preset.probe.steps },
       seed,
     }));
+    const last = curve.at(-1);
+    if (last && last.step === result.step) last.metrics = curveOf(samples);
     const flopsPerStep = await stepFlops(experiment);
     const trainSeconds = Math.max(1e-9, result.seconds - evalMs / 1000);
     const trained = result.history.length * config.data.batchSize * config.train.accumulate;
