@@ -49,6 +49,14 @@ describe('stats/bootstrap', () => {
     expect(d.ci95![1] - d.ci95![0]).to.be.lessThan(0.6 * (ib.ci95![1] - ib.ci95![0]));
   });
 
+  it('resamples seeds too: two seeds with constant items 0.2 and 0.4 give replicate means 0.2, 0.3, 0.4 (¼, ½, ¼)', () => {
+    const iv = bootstrapMean([{ value: 0.2, items: Array(50).fill(0.2) }, { value: 0.4, items: Array(50).fill(0.4) }], 'two seeds');
+    expect(iv).to.include({ n: 100, seeds: 2, over: 'items+seeds' });
+    expect(iv.mean).to.be.closeTo(0.3, 1e-12);
+    expect(iv.ci95![0]).to.be.closeTo(0.2, 1e-12);
+    expect(iv.ci95![1]).to.be.closeTo(0.4, 1e-12);
+  });
+
   it('metrics without items: a t-interval over seeds; none for one seed', () => {
     const iv = bootstrapMean([{ value: 1 }, { value: 2 }, { value: 3 }], 'erank');
     expect(iv).to.include({ mean: 2, std: 1, n: 3, seeds: 3, over: 'seeds' });
