@@ -78,7 +78,7 @@ function draws(nItems: number, nSeeds: number, replicates: number, seed: number)
       for (let j = 0; j < nSeeds; j++) seeds[r * nSeeds + j] = nSeeds > 1 ? rng.int(nSeeds) : 0;
       for (let i = 0; i < nItems; i++) items[r * nItems + i] = rng.int(nItems);
     }
-    if (drawCache.size > 64) drawCache.clear();
+    if (drawCache.size >= 8) drawCache.clear(); // replicates × items int32s each: a few shapes per study
     drawCache.set(key, (d = { items, seeds }));
   }
   return d;
