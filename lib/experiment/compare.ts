@@ -3,27 +3,29 @@
  * each evaluated on one protocol during training (learning curves) and at the end, then the
  * statistics (intervals, paired differences, findings) and the report: results.json, results.md,
  * SVG plots and report.html.
- *   plan (presets.ts, plan.ts) -> run (run_arm.ts) -> collect (collect.ts) -> report (lib/report)
+ *   plan (compare/presets.ts, compare/plan.ts) -> run (compare/run_arm.ts) -> collect (compare/collect.ts)
+ *   -> report (lib/report). (This file beside the folder, not compare/index.ts: an older build's
+ *   dist/lib/experiment/compare.js would shadow a folder index.)
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { MultiBar, Presets } from 'cli-progress';
-import { BackendInfo } from '../../backend';
-import { Dataset, loadDataset } from '../../data';
-import { CompareResults, writeReport } from '../../report';
-import { Rng } from '../../random';
-import { packageVersion } from '../../version';
-import { armByName } from '../arms';
-import { subset } from '../evaluate';
-import { collectStatistics } from './collect';
-import { planCompare } from './plan';
-import { armConfig, DataSetting } from './presets';
-import { ArmRun, runArm } from './run_arm';
+import { BackendInfo } from '../backend';
+import { Dataset, loadDataset } from '../data';
+import { CompareResults, writeReport } from '../report';
+import { Rng } from '../random';
+import { packageVersion } from '../version';
+import { armByName } from './arms';
+import { subset } from './evaluate';
+import { collectStatistics } from './compare/collect';
+import { planCompare } from './compare/plan';
+import { armConfig, DataSetting } from './compare/presets';
+import { ArmRun, runArm } from './compare/run_arm';
 
-export * from './presets';
-export * from './plan';
-export * from './run_arm';
-export * from './collect';
+export * from './compare/presets';
+export * from './compare/plan';
+export * from './compare/run_arm';
+export * from './compare/collect';
 
 export interface CompareOptions {
   preset: string;
