@@ -1,7 +1,7 @@
 /**
  * mvlm: masked vision-language modeling on TensorFlow.js.
  * Layers, bottom up: backend, core, masking, losses, data, heads, models, objectives, train,
- * eval, report, experiment. `mvlm/losses` is importable alone.
+ * eval, stats, report, experiment. `mvlm/losses` is importable alone.
  */
 export { initBackend, useBackend } from './backend';
 export type { BackendInfo, BackendName, InitOptions } from './backend';
@@ -17,6 +17,7 @@ export * from './objectives';
 export * from './train';
 export * from './config';
 export * from './eval';
+export * as stats from './stats';
 export * from './report';
 export * from './pretrained';
 export * from './experiment';

@@ -43,6 +43,9 @@ async function compare(values: CompareOptions): Promise<number> {
   });
   console.log('');
   console.log(resultsText(results));
+  console.log('\nFindings (paired differences, 95 % intervals; * = the interval excludes 0):');
+  for (const f of results.findings) console.log(`${f.significant ? '*' : ' '} ${f.claim}`);
+  if (results.skippedFindings.length) console.log(`  (${results.skippedFindings.length} more not answered by this run: see the report)`);
   console.log(`\n${results.arms.length} arm runs, preset ${preset}, ${((Date.now() - t0) / 1000).toFixed(0)} s on ${backend.backend}`);
   console.log(`report: ${reportPath}`);
   return 0;

@@ -5,7 +5,7 @@
  * representation diagnostics, and last what it all cost.
  */
 
-const GROUP_ORDER = ['retrieval', 'zeroshot', 'probe', 'compositional', 'recon', 'diag'];
+const GROUP_ORDER = ['retrieval', 'aligned_retrieval', 'zeroshot', 'aligned_zeroshot', 'probe', 'compositional', 'recon', 'diag'];
 const COST_GROUP = 'cost';
 /** Splits: in-style before cross-style; other split names follow alphabetically. */
 const SPLIT_ORDER = ['in', 'cross'];
@@ -13,24 +13,27 @@ const LEAF_ORDER = [
   'i2t_r1', 'i2t_r5', 'i2t_r10', 't2i_r1', 't2i_r5', 't2i_r10',
   'i2t_mean_rank', 'i2t_median_rank', 't2i_mean_rank', 't2i_median_rank',
   'top1', 'top5', 'balanced_acc', 'acc', 'l2',
-  'color', 'shape', 'size', 'relation', 'mean',
-  'psnr', 'mse', 'mlm_acc', 'mim_acc',
+  'colour', 'shape', 'size', 'relation', 'overall', 'macro',
+  'psnr', 'mse', 'mlm_acc', 'mlm_acc_noimage', 'mim_acc',
   'alignment', 'uniformity', 'modality_gap', 'erank_image', 'erank_text',
   'wall_time_s', 'samples_per_s', 'gflops_per_step',
 ];
 /** Leaves shown in the compact (key) table; the full table shows everything. */
-const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
-  retrieval: (l) => /_r5$/.test(l),
-  // top-1 alone rewards predicting the majority class (People & Body is 59 % of emoji): show balanced too
-  zeroshot: (l) => l === 'top1' || l === 'balanced_acc',
-  probe: (l) => l === 'acc',
-  compositional: () => true,
-  recon: (l) => l === 'psnr' || l.endsWith('_acc'),
-  diag: (l) => l === 'modality_gap',
+const KEY_LEAVES: Record<string, (leaf: string, split: string) => boolean> = {
+  retrieval: (l) => l === 't2i_r5',
+  aligned_retrieval: (l) => l === 't2i_r5',
+  // top-1 rewards predicting the majority class (People & Body is 59 % of emoji): balanced accuracy only
+  zeroshot: (l) => l === 'balanced_acc',
+  aligned_zeroshot: (l) => l === 'balanced_acc',
+  probe: (l) => l === 'balanced_acc' || l === 'acc',
+  compositional: (l) => l === 'macro',
+  // reconstruction and diagnostics in-style only: the cross-style copies repeat the story
+  recon: (l, split) => split !== 'cross' && (l === 'psnr' || l.endsWith('_acc')),
+  diag: (l, split) => split !== 'cross' && l === 'modality_gap',
   [COST_GROUP]: () => true,
 };
 /** Metrics where larger is better, for reading the plots; anything else is not assumed. */
-const ACCURACY_LEAF = /(_r\d+|top\d+|acc|^color$|^shape$|^size$|^relation$)$/;
+const ACCURACY_LEAF = /(_r\d+|top\d+|acc|^colour$|^shape$|^size$|^relation$|^overall$|^macro$)$/;
 
 export interface MetricName {
   group: string;
@@ -76,9 +79,9 @@ export function orderMetrics(metrics: Iterable<string>): string[] {
 
 /** True for metrics in the compact table (unknown groups are shown: they were added on purpose). */
 export function isKeyMetric(metric: string): boolean {
-  const { group, leaf } = parseMetricName(metric);
+  const { group, split, leaf } = parseMetricName(metric);
   const pick = KEY_LEAVES[group];
-  return pick === undefined ? true : pick(leaf);
+  return pick === undefined ? true : pick(leaf, split);
 }
 
 /** True for accuracy-like metrics (recalls, top-k, accuracies): fractions where higher is better. */
@@ -115,13 +118,13 @@ function fixed(x: number, decimals: number): string {
 }
 
 /**
- * `mean` for one seed, `mean ± std` for several, both to `decimals` (default: the mean's; tables
- * pass one count per metric so a column lines up).
+ * `mean [lo, hi]` (the 95 % interval), or `mean` when there is none, all to `decimals` (default:
+ * the mean's; tables pass one count per metric so a column lines up).
  */
-export function formatStat(stat: { mean: number; std: number; n: number }, decimals = decimalsFor(stat.mean)): string {
+export function formatStat(stat: { mean: number; ci95: [number, number] | null }, decimals = decimalsFor(stat.mean)): string {
   const d = decimals;
-  return stat.n > 1 ? `${fixed(stat.mean, d)} ± ${fixed(stat.std, d)}` : fixed(stat.mean, d);
+  return stat.ci95 ? `${fixed(stat.mean, d)} [${fixed(stat.ci95[0], d)}, ${fixed(stat.ci95[1], d)}]` : fixed(stat.mean, d);
 }
 
-/** The placeholder for a metric an arm does not report. */
-export const MISSING = '—';
+/** The placeholder for a metric an arm does not report (it does not apply: not chance, not 0). */
+export const MISSING = 'n/a';

@@ -26,7 +26,8 @@ export const PLOT_CONFIG = {
 export async function renderSvg(spec: VegaLiteSpec, idPrefix?: string): Promise<string> {
   const { vega, vegaLite } = await loadVega();
   const config = { ...PLOT_CONFIG, ...((spec.config as object | undefined) ?? {}) };
-  const compiled = vegaLite.compile({ ...spec, config } as unknown as CompileInput);
+  // errors only: faceted panels with independent scales make vega-lite warn that it assumes one data source, which they are
+  const compiled = vegaLite.compile({ ...spec, config } as unknown as CompileInput, { logger: vega.logger(vega.Error) });
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

@@ -5,8 +5,12 @@
  * - the full table: one row per metric, one column per arm, every metric (too many for columns).
  */
 import { decimalsFor, formatStat, isKeyMetric, metricLabel, MISSING, orderMetrics } from './metric_order';
+import { QUESTION, caveats, readingNote } from './narrative';
 import { summarizeArms, type ArmSummary } from './summary';
 import type { CompareResults, ObjectiveWeight } from './types';
+
+/** The key table's last row: each metric's chance level. */
+export const CHANCE_ROW = 'chance';
 
 export interface Table {
   columns: string[];
@@ -38,11 +42,22 @@ function presentMetrics(arms: ArmSummary[]): string[] {
   return orderMetrics(arms.flatMap((a) => Object.keys(a.metrics)));
 }
 
-/** Formats one metric for every arm with the same decimals (from the largest finite mean). */
-function metricCells(arms: ArmSummary[], metric: string): string[] {
+/** Decimals for one metric's column (from the largest finite mean). */
+function columnDecimals(arms: ArmSummary[], metric: string): number {
   const means = arms.map((a) => a.metrics[metric]?.mean).filter((m): m is number => Number.isFinite(m));
-  const decimals = decimalsFor(Math.max(0, ...means.map(Math.abs)));
+  return decimalsFor(Math.max(0, ...means.map(Math.abs)));
+}
+
+/** Formats one metric for every arm with the same decimals: `mean [lo, hi]`, n/a where absent. */
+function metricCells(arms: ArmSummary[], metric: string): string[] {
+  const decimals = columnDecimals(arms, metric);
   return arms.map((a) => (a.metrics[metric] === undefined ? MISSING : formatStat(a.metrics[metric], decimals)));
+}
+
+/** The metric's chance level (the first arm that gives one), formatted like its column; '' when none. */
+function chanceCell(arms: ArmSummary[], metric: string): string {
+  const chance = arms.map((a) => a.metrics[metric]?.chance).find((c) => c !== undefined);
+  return chance === undefined ? '' : chance.toFixed(columnDecimals(arms, metric));
 }
 
 /**
@@ -58,24 +73,30 @@ export function keyTable(results: CompareResults, options: TableOptions = {}): T
   const objectives = options.objectives ?? true;
   return {
     columns: ['arm', ...(objectives ? ['objectives'] : []), ...(seeds ? ['seeds'] : []), 'params', ...metrics.map(metricLabel)],
-    rows: arms.map((arm, i) => [
-      arm.name,
-      ...(objectives ? [formatObjectives(arm.objectives)] : []),
-      ...(seeds ? [String(arm.seeds.length)] : []),
-      formatCount(arm.params),
-      ...columns.map((c) => c[i]),
-    ]),
+    rows: [
+      ...arms.map((arm, i) => [
+        arm.name,
+        ...(objectives ? [formatObjectives(arm.objectives)] : []),
+        ...(seeds ? [String(arm.seeds.length)] : []),
+        formatCount(arm.params),
+        ...columns.map((c) => c[i]),
+      ]),
+      // the level each metric must beat (chance, majority class): one row under the arms
+      ...(metrics.some((m) => chanceCell(arms, m) !== '')
+        ? [[CHANCE_ROW, ...(objectives ? [''] : []), ...(seeds ? [''] : []), '', ...metrics.map((m) => chanceCell(arms, m))]]
+        : []),
+    ],
     numeric: [false, ...(objectives ? [false] : []), ...(seeds ? [true] : []), true, ...metrics.map(() => true)],
   };
 }
 
-/** One row per metric (every metric present), one column per arm. */
+/** One row per metric (every metric present), one column per arm, then the chance level. */
 export function fullTable(results: CompareResults): Table {
   const arms = summarizeArms(results);
   return {
-    columns: ['metric', ...arms.map((a) => a.name)],
-    rows: presentMetrics(arms).map((m) => [metricLabel(m), ...metricCells(arms, m)]),
-    numeric: [false, ...arms.map(() => true)],
+    columns: ['metric', ...arms.map((a) => a.name), 'chance'],
+    rows: presentMetrics(arms).map((m) => [metricLabel(m), ...metricCells(arms, m), chanceCell(arms, m)]),
+    numeric: [false, ...arms.map(() => true), true],
   };
 }
 
@@ -98,7 +119,7 @@ export function tableToText(table: Table): string {
   return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
 }
 
-/** The key table as markdown: one row per arm, `mean ± std` with several seeds, `—` when absent. */
+/** The key table as markdown: one row per arm, `mean [lo, hi]`, n/a when absent, then the chance row. */
 export function resultsMarkdown(results: CompareResults, options: TableOptions = {}): string {
   return tableToMarkdown(keyTable(results, options));
 }
@@ -117,22 +138,42 @@ export function runSummaryLine(results: CompareResults): string {
   );
 }
 
-/** `results.md`: the run line, the key table and the full table. */
+/** `results.md`: the question, the findings, the tables, the caveats (plots are in plots/). */
 export function reportMarkdown(results: CompareResults): string {
+  const skipped = results.skippedFindings.map((s) => `- ${s.rule}: ${s.reason}`);
   return [
     '# mvlm compare-objectives results',
     '',
+    `**Question.** ${QUESTION}`,
+    '',
     runSummaryLine(results),
     '',
-    'Values are mean ± sample std over seeds; — means the arm has no such metric.',
+    '## Findings',
+    '',
+    readingNote(results),
+    '',
+    ...results.findings.map((f, i) => `${i + 1}. ${f.significant ? '**' + f.claim + '**' : f.claim} (${f.rule})`),
+    '',
+    ...(skipped.length ? ['Not answered by this run:', '', ...skipped, ''] : []),
+    '![findings](plots/findings.svg)',
+    '',
+    '## Learning curves',
+    '',
+    '![vs compute](plots/curves_flops.svg) ![vs wall time](plots/curves_time.svg)',
     '',
     '## Key metrics',
+    '',
+    'Mean [95 % interval]; n/a: the metric does not apply; the last row is each metric\'s chance level.',
     '',
     resultsMarkdown(results),
     '',
     '## All metrics',
     '',
     tableToMarkdown(fullTable(results)),
+    '',
+    '## Caveats',
+    '',
+    ...caveats(results).map((c) => `- ${c}`),
     '',
   ].join('\n');
 }

@@ -14,6 +14,7 @@
  * Accuracies and recalls are fractions in [0, 1], not percentages.
  */
 import { z } from 'zod';
+import type { Finding, MetricStat, PairedDifference, SkippedFinding } from '../stats';
 
 /** One objective of an arm and its weight in the summed loss. */
 export interface ObjectiveWeight {
@@ -37,6 +38,8 @@ export interface ArmResult {
   /** Flat metric names (see the file comment) to values; absent when the evaluator does not apply. */
   metrics: Record<string, number>;
   lossCurve: LossPoint[];
+  /** Learning curve: a cheap subset of metrics evaluated during training (values; items stay in the stats). */
+  curve?: CurvePointValues[];
   /** Training wall time only (not evaluation). */
   wallTimeSec: number;
   /** Training samples (image–text pairs) per second. */
@@ -44,8 +47,18 @@ export interface ArmResult {
   /** Analytic model FLOPs of one training step (forward + backward). */
   flopsPerStep: number;
   steps: number;
+  /** Batch size of the run (the batch-size sweep runs arms at several). */
+  batchSize?: number;
   /** Number of trainable parameters. */
   params: number;
+}
+
+/** One evaluation during training: cumulative training FLOPs and training seconds (evaluation excluded). */
+export interface CurvePointValues {
+  step: number;
+  flops: number;
+  seconds: number;
+  metrics: Record<string, number>;
 }
 
 export interface CompareResults {
@@ -60,6 +73,15 @@ export interface CompareResults {
   backend: string;
   seeds: number[];
   arms: ArmResult[];
+  /** arm -> metric -> mean, std, n, ci95 (paired bootstrap over items and seeds), chance. */
+  stats: Record<string, Record<string, MetricStat>>;
+  /** arm -> metric -> the paired difference arm − its clip baseline, with ci95. */
+  differences: Record<string, Record<string, PairedDifference>>;
+  /** The study's answers, generated from the numbers by the rules of lib/stats/findings.ts. */
+  findings: Finding[];
+  /** Rules that could not be answered here, with the reason (missing arm or metric). */
+  skippedFindings: SkippedFinding[];
+  bootstrap: { replicates: number; seed: number; method: string };
 }
 
 /**
@@ -67,6 +89,35 @@ export interface CompareResults {
  * non-finite is read back as NaN rather than rejected: the table then shows it as `NaN`.
  */
 const metricValue = z.union([z.number(), z.null()]).transform((v) => (v === null ? NaN : v));
+
+const ci95 = z.union([z.tuple([metricValue, metricValue]), z.null()]);
+const intervalFields = {
+  std: metricValue,
+  n: z.number().int(),
+  seeds: z.number().int(),
+  ci95,
+  over: z.enum(['items', 'items+seeds', 'seeds', 'none']),
+};
+const metricStatSchema = z.object({
+  mean: metricValue,
+  ...intervalFields,
+  chance: z.number().optional(),
+  higherIsBetter: z.boolean().optional(),
+});
+const differenceSchema = z.object({ diff: metricValue, ...intervalFields, baseline: z.string(), significant: z.boolean() });
+const findingSchema = z.object({
+  rule: z.string(),
+  claim: z.string(),
+  metric: z.string(),
+  baselineMetric: z.string().optional(),
+  arms: z.tuple([z.string(), z.string()]),
+  diff: metricValue,
+  ci95,
+  significant: z.boolean(),
+  over: z.string(),
+  at: z.string().optional(),
+  higherIsBetter: z.boolean().optional(),
+});
 
 const armSchema = z.object({
   name: z.string().min(1),
@@ -76,10 +127,12 @@ const armSchema = z.object({
   lossCurve: z.array(
     z.object({ step: z.number(), loss: metricValue, terms: z.record(z.string(), metricValue).optional() }),
   ),
+  curve: z.array(z.object({ step: z.number().int(), flops: z.number(), seconds: z.number(), metrics: z.record(z.string(), metricValue) })).optional(),
   wallTimeSec: z.number(),
   samplesPerSec: z.number(),
   flopsPerStep: z.number(),
   steps: z.number().int(),
+  batchSize: z.number().int().optional(),
   params: z.number().int(),
 });
 
@@ -91,6 +144,11 @@ const resultsSchema = z.object({
   backend: z.string(),
   seeds: z.array(z.number().int()),
   arms: z.array(armSchema),
+  stats: z.record(z.string(), z.record(z.string(), metricStatSchema)),
+  differences: z.record(z.string(), z.record(z.string(), differenceSchema)),
+  findings: z.array(findingSchema),
+  skippedFindings: z.array(z.object({ rule: z.string(), reason: z.string() })),
+  bootstrap: z.object({ replicates: z.number().int(), seed: z.number(), method: z.string() }),
 });
 
 /** Validates parsed `results.json` content; throws naming the first bad field (`arms.2.metrics...`). */

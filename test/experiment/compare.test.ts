@@ -4,6 +4,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
 import { ARMS, ARM_REQUIREMENTS, COMPARE_PRESETS, runCompare } from '../../lib/experiment';
+import { FINDING_RULES } from '../../lib/stats';
 import { readResults } from '../../lib/report';
 import { expectNoLeak } from '../helpers';
 
@@ -33,6 +34,35 @@ describe('experiment: mvlm compare --preset smoke', function () {
     for (const name of names) expect(html).to.include(name);
     expect((html.match(/<svg/g) ?? []).length).to.be.at.least(3);
     expect(fs.readFileSync(path.join(out, 'results.md'), 'utf8')).to.include('| clip');
+  });
+
+  it('every metric of every arm carries mean, std, n and ci95 (or says why not); curves have ≥ 4 points in FLOPs and seconds', () => {
+    const results = readResults(path.join(out, 'results.json'));
+    for (const run of results.arms) {
+      const stats = results.stats[run.name];
+      for (const metric of Object.keys(run.metrics)) {
+        const s = stats[metric];
+        expect(s, `${run.name} ${metric}`).to.not.equal(undefined);
+        expect(s.mean, `${run.name} ${metric}`).to.satisfy((m: number) => Number.isNaN(m) || m === run.metrics[metric]);
+        expect(s.over === 'none' ? s.ci95 === null : s.ci95!.length === 2, `${run.name} ${metric}`).to.equal(true);
+      }
+      expect(run.curve!.length, run.name).to.be.at.least(COMPARE_PRESETS.smoke.curvePoints);
+      const flops = run.curve!.map((p) => p.flops);
+      expect(flops, run.name).to.deep.equal(run.curve!.map((p) => p.step * run.flopsPerStep));
+      expect(run.curve!.at(-1)!.step).to.equal(run.steps);
+      expect(run.curve!.every((p, i) => i === 0 || p.seconds >= run.curve![i - 1].seconds)).to.equal(true);
+      expect(run.curve!.at(-1)!.seconds).to.be.at.most(run.wallTimeSec + 1e-6); // training time only
+      expect(fs.existsSync(path.join(out, 'arms', `${run.name.replace(/[^\w@+.-]/g, '_')}-s${run.seed}`, 'checkpoints')), run.name).to.equal(true);
+    }
+    // the batch sweep ran clip and siglip at batch 4 beside the main batch
+    expect(results.arms.find((a) => a.name === 'siglip@b4')?.batchSize).to.equal(4);
+    expect(results.differences['siglip@b4']['retrieval/in/t2i_r5'].baseline).to.equal('clip@b4');
+    // findings come from rules: each is either stated with its numbers or skipped with a reason
+    const rules = new Set([...results.findings.map((f) => f.rule), ...results.skippedFindings.map((s) => s.rule)]);
+    expect(rules.size).to.equal(new Set(FINDING_RULES.map((r) => r.id)).size);
+    const sweep = results.findings.filter((f) => f.rule === 'SigLIP vs CLIP as the batch shrinks');
+    expect(sweep.map((f) => f.at)).to.deep.equal(['batch 4', 'batch 8', 'gap at batch 4 − gap at batch 8']);
+    for (const f of results.findings) expect(f.claim).to.contain(f.arms[0]).and.contain(f.metric);
   });
 
   it('--arms narrows the study and rejects unknown arm names', async () => {

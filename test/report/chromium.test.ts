@@ -25,19 +25,22 @@ describeNeeding(CHROMIUM, 'report/html in headless Chromium', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('the rendered DOM holds the table with every arm and the three SVG plots with their marks', () => {
-    expect(dom).to.match(/<table id="key-metrics">/);
+  it('the rendered DOM holds the findings first, then the plots with their marks and the tables', () => {
+    expect(dom.indexOf('id="findings-list"')).to.be.greaterThan(-1).and.lessThan(dom.indexOf('id="key-metrics"'));
+    expect(dom).to.match(/<li class="sig">clip vs mae on aligned_retrieval\/cross\/t2i_r5: \+0\.350 \[/);
     const keyTable = dom.match(/<table id="key-metrics">[\s\S]*?<\/table>/)![0];
-    for (const arm of ['clip', 'mae']) expect(keyTable).to.match(new RegExp(`<td>${arm}</td>`));
-    expect(keyTable).to.contain('0.600<span class="sd">± 0.141</span>');
+    for (const arm of ['clip', 'mae', 'chance']) expect(keyTable).to.match(new RegExp(`<td>${arm}</td>`));
+    expect(keyTable).to.contain('21.00<span class="sd">[8.29, 33.71]</span>');
     expect(dom).to.match(/<p class="note" id="objectives">.*<b>mae<\/b> = mae \+ 0\.1·mlm/);
     for (const name of Object.keys(paths.plots)) {
       const figure = dom.match(new RegExp(`<figure id="plot-${name}"[\\s\\S]*?</figure>`));
       expect(figure, name).to.not.equal(null);
       expect(figure![0], name).to.match(/<svg[^>]*class="marks"/);
     }
-    expect(dom.split('aria-roledescription="bar"').length - 1).to.equal(6);
-    expect(dom.split('aria-roledescription="line mark"').length - 1).to.equal(4);
+    // curves: 4 lines vs FLOPs, 4 vs time; loss: 4 lines
+    expect(dom.split('aria-roledescription="line mark"').length - 1).to.equal(12);
+    // forest: 1 point; key metrics: 7 points; curve points are part of their lines' marks
+    expect(dom.split('aria-roledescription="point"').length - 1).to.be.at.least(8);
   });
 
   it('the screenshot is the window size and not blank', async () => {

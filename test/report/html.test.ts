@@ -23,7 +23,7 @@ describe('report/html', () => {
     expect(paths.json).to.equal(path.join(out, 'results.json'));
     expect(paths.markdown).to.equal(path.join(out, 'results.md'));
     expect(paths.html).to.equal(path.join(out, 'report.html'));
-    expect(Object.keys(paths.plots)).to.deep.equal(['loss', 'metrics', 'accuracy_vs_time']);
+    expect(Object.keys(paths.plots)).to.deep.equal(['findings', 'curves_flops', 'curves_time', 'metrics', 'loss']);
     for (const [name, p] of Object.entries(paths.plots)) {
       expect(p).to.equal(path.join(out, 'plots', `${name}.svg`));
       expect(fs.readFileSync(p, 'utf8')).to.match(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -37,25 +37,39 @@ describe('report/html', () => {
 
   it('a NaN metric is written as null and read back as NaN', async () => {
     const r = twoArmsTwoSeeds();
-    r.arms[0].metrics['diag/modality_gap'] = NaN;
+    r.arms[0].metrics['diag/in/modality_gap'] = NaN;
+    r.stats.clip['diag/in/modality_gap'].mean = NaN;
     const p = await writeReport(path.join(dir, 'nan'), r);
-    expect(fs.readFileSync(p.json, 'utf8')).to.contain('"diag/modality_gap": null');
-    expect(readResults(p.json).arms[0].metrics['diag/modality_gap']).to.be.NaN;
+    expect(fs.readFileSync(p.json, 'utf8')).to.contain('"diag/in/modality_gap": null');
+    const back = readResults(p.json);
+    expect(back.arms[0].metrics['diag/in/modality_gap']).to.be.NaN;
+    expect(back.stats.clip['diag/in/modality_gap'].mean).to.be.NaN;
     expect(() => readResults(path.join(dir, 'missing.json'))).to.throw(/missing\.json/);
   });
 
   it('report.html shows every arm in both tables and inlines every plot', () => {
     const keyTable = html.match(/<table id="key-metrics">[\s\S]*?<\/table>/)![0];
     const rows = [...keyTable.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]);
-    expect(rows).to.deep.equal(['clip', 'mae']);
-    expect(keyTable).to.contain('0.600<span class="sd">± 0.141</span>').and.contain('21.00<span class="sd">± 1.41</span>').and.contain('—');
-    expect(html).to.match(/<table id="all-metrics">[\s\S]*<th class="num">clip<\/th><th class="num">mae<\/th>/);
+    expect(rows).to.deep.equal(['clip', 'mae', 'chance']);
+    expect(keyTable).to.contain('21.00<span class="sd">[8.29, 33.71]</span>').and.contain('n/a');
+    expect(html).to.match(/<table id="all-metrics">[\s\S]*<th class="num">clip<\/th><th class="num">mae<\/th><th class="num">chance<\/th>/);
     for (const name of Object.keys(paths.plots)) {
       const svg = fs.readFileSync(paths.plots[name], 'utf8');
       expect(html, name).to.contain(`<figure id="plot-${name}"`);
       expect(html, name).to.contain(svg);
     }
-    expect(html.split('<svg').length - 1).to.equal(3);
+    expect(html.split('<svg').length - 1).to.equal(5);
+  });
+
+  it('report.html reads in order: question, findings (words, then the forest plot), curves, tables, caveats', () => {
+    const order = ['id="question"', 'id="findings"', 'id="findings-list"', 'id="plot-findings"', 'id="curves"', 'id="plot-curves_flops"', 'id="plot-curves_time"',
+      'id="tables"', 'id="key-metrics"', 'id="all-metrics"', 'id="caveats"'];
+    const at = order.map((s) => html.indexOf(s));
+    order.forEach((s, i) => expect(at[i], s).to.be.greaterThan(-1));
+    expect(at).to.deep.equal([...at].sort((a, b) => a - b));
+    const findings = html.match(/<ol id="findings-list">[\s\S]*?<\/ol>/)![0];
+    expect(findings).to.contain('<li class="sig">clip vs mae on aligned_retrieval/cross/t2i_r5: +0.350 [');
+    expect(html).to.match(/<ul id="skipped-findings"[\s\S]*FLIP vs CLIP per unit of compute: arm flip not in this study/);
   });
 
   it('report.html is self-contained: no scripts, stylesheets, images or URLs other than SVG namespaces', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import {
-  accuracyVsTimeSpec, defaultAccuracyMetric, defaultBarMetrics, lossPlotSpec, metricBarsSpec, renderPlots,
-} from '../../lib/report/plots';
+import { curveMetrics, curvesSpec } from '../../lib/report/curves_plot';
+import { forestSpec } from '../../lib/report/forest_plot';
+import { defaultIntervalMetrics, lossPlotSpec, metricIntervalsSpec, renderPlots } from '../../lib/report/plots';
 import { renderSvg } from '../../lib/report/render';
 import { twoArmsTwoSeeds } from './fixture';
 
@@ -18,52 +18,47 @@ function texts(svg: string): string[] {
 describe('report/plots', () => {
   const results = twoArmsTwoSeeds();
 
-  it('loss: one line per arm and seed, log y, arms in the legend, generic font', async () => {
-    const svg = await renderSvg(lossPlotSpec(results));
-    expect(svg.startsWith('<svg')).to.equal(true);
-    expect(countRole(svg, 'line mark')).to.equal(4); // 2 arms × 2 seeds
-    expect(texts(svg)).to.include.members(['clip', 'mae', 'Training loss', 'loss (log scale)', 'step']);
+  it('forest plot: a point and an interval per finding, a panel per metric, a dashed zero line, generic font', async () => {
+    const svg = await renderSvg(forestSpec(results));
+    expect(results.findings).to.have.length(1);
+    expect(countRole(svg, 'point')).to.equal(1);
+    expect(countRole(svg, 'rule mark')).to.equal(1); // the interval
+    expect(svg.split('stroke-dasharray="4,3"').length - 1).to.equal(1); // the zero line
+    expect(texts(svg)).to.include.members(['clip − mae', 'aligned_retrieval/cross/t2i_r5', 'interval excludes 0', 'interval includes 0']);
+    // the point sits at the difference: 0.6 − 0.25 over both seeds
+    expect(svg).to.match(/aria-label="diff: 0\.35; label: clip − mae/);
     expect(svg).to.match(/font-family="sans-serif"/);
     expect(svg).to.not.match(/font-family="(?!sans-serif")/);
   });
 
-  it('loss: linear y when a loss is not positive', () => {
-    const r = twoArmsTwoSeeds();
-    r.arms[0].lossCurve[0].loss = -0.5;
-    expect(JSON.stringify(lossPlotSpec(r))).to.contain('"type":"linear"');
+  it('learning curves: a line per arm and seed per metric panel, x in TFLOPs or seconds, chance dashed', async () => {
+    expect(curveMetrics(results)).to.deep.equal(['retrieval/cross/t2i_r5', 'recon/in/psnr']);
+    const flops = await renderSvg(curvesSpec(results, 'flops'));
+    expect(countRole(flops, 'line mark')).to.equal(4); // clip × 2 seeds (R@5), mae × 2 seeds (PSNR)
+    expect(countRole(flops, 'rule mark')).to.equal(1); // chance for R@5 only: PSNR has none
+    expect(texts(flops)).to.include.members(['training compute (TFLOPs, cumulative)', 'retrieval/cross/t2i_r5', 'recon/in/psnr']);
+    // clip seed 1 at step 4: 4 × 2 GFLOPs = 0.008 TFLOPs, hits 4/10
+    expect(flops).to.match(/aria-label="training compute \(TFLOPs, cumulative\): 0\.008; value: 0\.4; arm: clip/);
+    const time = await renderSvg(curvesSpec(results, 'seconds'));
+    expect(texts(time)).to.include('training wall time (s)');
+    expect(time).to.match(/aria-label="training wall time \(s\): 8; value: 0\.4; arm: clip/);
   });
 
-  it('metric bars: one bar per arm and metric present, error bars and a dot per seed', async () => {
-    const metrics = defaultBarMetrics(results);
-    expect(metrics).to.deep.equal(['retrieval/cross/i2t_r5', 'zeroshot/top1', 'probe/acc', 'recon/psnr', 'diag/modality_gap']);
-    const svg = await renderSvg(metricBarsSpec(results, metrics));
-    // clip: R@5, top-1, probe, gap (4); mae: probe, PSNR (2)
-    expect(countRole(svg, 'bar')).to.equal(6);
-    expect(countRole(svg, 'point')).to.equal(12); // 6 bars × 2 seeds
-    expect(countRole(svg, 'errorbar')).to.be.greaterThan(0);
-    for (const m of [...metrics, 'clip', 'mae']) expect(texts(svg), m).to.include(m);
-    // the bar's height is the mean: vega labels each bar with its value
-    expect(svg).to.match(/aria-label="arm: clip; Mean of value: 0\.6[^"]*"/);
+  it('key metrics: a point and interval per arm and metric, each metric its own panel, chance dashed', async () => {
+    const metrics = defaultIntervalMetrics(results);
+    expect(metrics).to.deep.equal(['retrieval/cross/t2i_r5', 'aligned_retrieval/cross/t2i_r5', 'zeroshot/in/balanced_acc', 'probe/in/acc', 'recon/in/psnr']);
+    const svg = await renderSvg(metricIntervalsSpec(results, metrics));
+    // clip: 4 metrics; mae: aligned, probe, PSNR
+    expect(countRole(svg, 'point')).to.equal(7);
+    expect(countRole(svg, 'rule mark')).to.equal(7 + 3); // intervals + chance in R@5, aligned R@5, zero-shot
+    expect(svg).to.match(/aria-label="mean: 21; arm: mae"/);
   });
 
-  it('metric bars: no error bars with a single seed', async () => {
-    const one = twoArmsTwoSeeds();
-    one.arms = one.arms.filter((a) => a.seed === 1);
-    const svg = await renderSvg(metricBarsSpec(one));
-    expect(countRole(svg, 'bar')).to.equal(6);
-    expect(countRole(svg, 'errorbar')).to.equal(0);
-    expect(countRole(svg, 'point')).to.equal(0);
-  });
-
-  it('accuracy vs time: defaults to the accuracy metric most arms report; a labelled point per arm', async () => {
-    expect(defaultAccuracyMetric(results)).to.equal('probe/acc'); // R@5 and top-1 only for clip
-    const svg = await renderSvg(accuracyVsTimeSpec(results, 'probe/acc'));
-    expect(countRole(svg, 'point')).to.equal(2);
-    expect(countRole(svg, 'text mark')).to.equal(2);
-    expect(texts(svg)).to.include.members(['clip', 'mae', 'training wall time (s)', 'probe/acc']);
-    // clip: means of 10, 14 s and 0.6, 0.8; whiskers at 0.7 ∓ 0.1414
-    expect(svg).to.contain('aria-label="training wall time (s): 12; probe/acc: 0.7; arm: clip"');
-    expect(svg).to.contain('aria-label="training wall time (s): 12; probe/acc: 0.558578643763; accHi: 0.841421356237; arm: clip"');
+  it('loss: a panel per arm (each its own scale), a line per seed', async () => {
+    const svg = await renderSvg(lossPlotSpec(results));
+    expect(countRole(svg, 'line mark')).to.equal(4);
+    expect(texts(svg)).to.include.members(['clip', 'mae', 'loss', 'step']);
+    expect(JSON.stringify(lossPlotSpec(results))).to.contain('"resolve":{"scale":{"y":"independent"}}');
   });
 
   it('renderSvg namespaces element ids and their references, so inlined SVGs do not clash', async () => {
@@ -78,12 +73,12 @@ describe('report/plots', () => {
     for (const svg of [a, b]) for (const ref of refs(svg)) expect(ids(svg)).to.include(ref);
   });
 
-  it('renderPlots: loss, metrics, accuracy vs time; skips plots with no data', async () => {
+  it('renderPlots: findings, curves, metrics, loss in the report\'s order; skips plots with no data', async () => {
     const plots = await renderPlots(results);
-    expect(plots.map((p) => p.name)).to.deep.equal(['loss', 'metrics', 'accuracy_vs_time']);
-    for (const p of plots) expect(p.svg, p.name).to.contain('clip').and.contain('mae');
+    expect(plots.map((p) => p.name)).to.deep.equal(['findings', 'curves_flops', 'curves_time', 'metrics', 'loss']);
     const bare = twoArmsTwoSeeds();
-    for (const a of bare.arms) [a.metrics, a.lossCurve] = [{}, []];
+    for (const a of bare.arms) [a.metrics, a.lossCurve, a.curve] = [{}, [], []];
+    [bare.stats, bare.findings] = [{}, []];
     expect((await renderPlots(bare)).map((p) => p.name)).to.deep.equal([]);
   });
 });
