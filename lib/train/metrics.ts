@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readJsonLinesFile } from '../io/json';
 
 export interface MetricsLine {
   step: number;
@@ -45,15 +46,5 @@ export class MetricsLog {
 
 /** Parse a metrics.jsonl file (blank lines skipped; a bad line throws with its number). */
 export function readMetrics(file: string): MetricsLine[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const out: MetricsLine[] = [];
-  lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    try {
-      out.push(JSON.parse(text) as MetricsLine);
-    } catch (e) {
-      throw new Error(`${file}:${i + 1}: ${(e as Error).message}`);
-    }
-  });
-  return out;
+  return readJsonLinesFile(file, 'metrics') as MetricsLine[];
 }
