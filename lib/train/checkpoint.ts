@@ -57,6 +57,7 @@ export function checkpointsDir(out: string): string {
 export function listCheckpoints(out: string): { step: number; dir: string }[] {
   const root = checkpointsDir(out);
   if (!fs.existsSync(root)) return [];
+  if (!fs.statSync(root).isDirectory()) throw new Error(`${root} is a file, not a folder: move it away to write this run's checkpoints`);
   return fs
     .readdirSync(root)
     .map((name) => ({ name, m: /^step-(\d+)$/.exec(name) }))
@@ -88,7 +89,6 @@ export async function saveCheckpoint(o: SaveCheckpointOptions): Promise<string> 
   removeStale(root);
   const final = path.join(root, `step-${o.step}`);
   const tmp = path.join(root, `.tmp-step-${o.step}-${process.pid}-${Date.now()}`);
-  writing(tmp, when, () => fs.mkdirSync(tmp));
   // Read every tensor before touching disk, so a failed read leaves nothing behind.
   const model = encodeSafetensors(await fromTf(o.model), { format: 'mvlm', step: String(o.step) });
   const optimizer = encodeSafetensors(await fromTf(o.optimizer ?? new Map()), o.optimizerMeta ?? {});
@@ -104,6 +104,7 @@ export async function saveCheckpoint(o: SaveCheckpointOptions): Promise<string> 
   }
   files.push([MANIFEST_FILE, manifestText(o.step, files)]);
   try {
+    writing(root, when, () => fs.mkdirSync(tmp));
     for (const [name, data] of files) {
       // name the folder the file is meant for, not the temporary one
       writing(path.join(final, name), when, () => writeDurable(path.join(tmp, name), data));
