@@ -4,11 +4,10 @@ import * as path from 'path';
 import { SubwordTokenizer } from '../data';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
-import { parseJson } from '../io/json';
-import { disposeCheckpoint, listCheckpoints, loadCheckpoint, newestGoodCheckpoint, readCheckpointFile } from '../train';
+import { disposeCheckpoint, listCheckpoints, loadCheckpoint, newestGoodCheckpoint } from '../train';
 import { ExperimentConfig, ExperimentConfigSchema } from './config';
 import { buildModel } from './setup';
-import { TOKENIZER_FILE } from './train_run';
+import { checkpointTokenizer } from './train_run';
 import { validateConfig } from '../config';
 
 export interface TrainedModel {
@@ -35,9 +34,7 @@ export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> 
   const ck = loadCheckpoint(dir);
   try {
     const config = validateConfig(ExperimentConfigSchema, ck.state.config, path.join(dir, 'state.json'));
-    const tokFile = path.join(dir, TOKENIZER_FILE);
-    if (!fs.existsSync(tokFile)) throw new Error(`${tokFile} is missing (the checkpoint has no tokenizer)`);
-    const tokenizer = SubwordTokenizer.fromJSON(parseJson(readCheckpointFile(dir, TOKENIZER_FILE), tokFile) as never);
+    const tokenizer = checkpointTokenizer(dir);
     const model = await buildModel(config, tokenizer);
     try {
       model.store.assign(ck.model);

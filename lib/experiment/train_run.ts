@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { SubwordTokenizer, captionCorpus } from '../data';
+import { SubwordTokenizer, TokenizerJSON, captionCorpus } from '../data';
 import { DataParallel } from '../parallel/data_parallel';
 import { parseJson } from '../io/json';
 import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointFile, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
@@ -82,9 +82,14 @@ function resumePoint(out: string, config: ExperimentConfig): { dir: string; step
   const dir = newestGoodCheckpoint(out);
   const state = readCheckpointState(dir);
   refuseTrainingDrift(dir, state.config, config);
+  return { dir, step: state.step, tokenizer: checkpointTokenizer(dir) };
+}
+
+/** The tokenizer saved in checkpoint `dir` (checked against its manifest). */
+export function checkpointTokenizer(dir: string): SubwordTokenizer {
   const file = path.join(dir, TOKENIZER_FILE);
-  if (!fs.existsSync(file)) throw new Error(`resume ${out}: ${file} is missing (the checkpoint has no tokenizer)`);
-  return { dir, step: state.step, tokenizer: SubwordTokenizer.fromJSON(parseJson(readCheckpointFile(dir, TOKENIZER_FILE), file) as never) };
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing (the checkpoint has no tokenizer)`);
+  return SubwordTokenizer.fromJSON(parseJson(readCheckpointFile(dir, TOKENIZER_FILE), file) as TokenizerJSON);
 }
 
 /** What to tell the user when a signal stopped the run. */
