@@ -3,12 +3,11 @@
  * `mvlm train --list-configs`: the presets shipped with mvlm, one line each.
  * `--workers N`: data-parallel over N worker threads (each step's batch cut into N shards).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { initBackend } from '../backend';
 import { listPresets, loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
-import { ExperimentConfigSchema, runTraining } from '../experiment';
+import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../experiment';
 import { collect, commandParser, integer, runCommand, runs } from './program';
 
 interface TrainOptions {
@@ -57,9 +56,8 @@ async function train(values: TrainOptions): Promise<number> {
   let configFile: string;
   if (values.resume && !values.config) {
     // continue with the config the run was started with
-    configFile = path.join(values.resume, 'config.json');
-    if (!fs.existsSync(configFile)) throw new Error(`--resume ${values.resume}: ${configFile} not found (pass --config too)`);
-    const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: unknown };
+    const saved = latestRunConfig(values.resume);
+    configFile = saved.file;
     config = validateConfig(ExperimentConfigSchema, applyOverrides(saved.config, sets.map(parseSetArg)), configFile);
   } else {
     if (!values.config) throw new Error('train needs --config NAME|PATH (see mvlm train --help)');
@@ -67,8 +65,9 @@ async function train(values: TrainOptions): Promise<number> {
   }
   const name = path.basename(configFile, '.json');
   const out = values.resume ?? values.out ?? path.join('runs', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  const { experiment, result } = await runTraining(config, { out, resume: values.resume !== undefined, overwrite: values.overwrite, configFile, workers });
+  const { experiment, result } = await runTraining(config, { out, resume: values.resume !== undefined, overwrite: values.overwrite, configFile, workers, catchSignals: true });
   experiment.model.dispose();
+  if (result.interrupted) return interruptExitCode(result.interrupted);
   const first = result.history.slice(0, 10);
   const last = result.history.slice(-10);
   const mean = (xs: { loss: number }[]) => xs.reduce((s, x) => s + x.loss, 0) / Math.max(1, xs.length);

@@ -8,29 +8,14 @@ import type { z } from 'zod';
 import { packageRoot } from '../version';
 import { applyOverrides, parseSetArg, SetArg } from './overrides';
 import { KeyPath, validateConfig } from './validate';
+import { readJsonFile } from '../io/json';
 
 /** Where presets live: `experiments/configs` of the mvlm package (not of the working directory). */
 export const CONFIG_DIR = path.join(packageRoot(), 'experiments', 'configs');
 
 /** Parse a JSON config file; syntax errors name the file, line and column. */
 export function loadConfigFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`config ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    if (pos) {
-      const before = text.slice(0, Number(pos[1])).split('\n');
-      throw new Error(`${file}:${before.length}:${before[before.length - 1].length + 1}: invalid JSON (${msg})`);
-    }
-    throw new Error(`${file}: invalid JSON (${msg})`);
-  }
+  return readJsonFile(file, 'config');
 }
 
 /** `clip` -> `experiments/configs/clip.json` if it exists; anything with a slash or `.json` is a path. */

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readJsonFile } from '../io/json';
 
 const memo = new Map<string, Promise<unknown>>();
 
@@ -34,7 +35,7 @@ export function cacheDir(): string {
 export function readPixelCache(name: string, ids: string[], itemBytes: number): Uint8Array[] | null {
   const base = path.join(cacheDir(), name);
   try {
-    const storedIds = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as string[];
+    const storedIds = readJsonFile(`${base}.json`, 'pixel cache index') as string[];
     const data = fs.readFileSync(`${base}.u8`);
     if (storedIds.length !== ids.length || storedIds.some((id, i) => id !== ids[i])) return null;
     if (data.length !== ids.length * itemBytes) return null;

@@ -10,6 +10,7 @@ import { memoise } from './cache';
 import { storedDataset } from './stored';
 import { Dataset, LoadOptions } from './types';
 import { DecodedUserData, Parsed, decodeUserData } from './user_data';
+import { readJsonFile } from '../io/json';
 
 interface CocoFile {
   images?: { id?: unknown; file_name?: unknown }[];
@@ -17,12 +18,7 @@ interface CocoFile {
 }
 
 function parseCoco(file: string, imageDir: string): Parsed[] {
-  let coco: CocoFile;
-  try {
-    coco = JSON.parse(fs.readFileSync(file, 'utf8')) as CocoFile;
-  } catch (e) {
-    throw new Error(`${file}:1: not valid JSON: ${(e as Error).message}`);
-  }
+  const coco = readJsonFile(file, 'COCO captions') as CocoFile;
   if (!Array.isArray(coco.images) || !Array.isArray(coco.annotations)) {
     throw new Error(`${file}:1: expected COCO captions JSON with "images" and "annotations" arrays`);
   }

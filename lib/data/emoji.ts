@@ -10,6 +10,7 @@ import { decodeImage } from './image';
 import { packageDir } from './require_package';
 import { StoredItem, hashSplit, storedDataset } from './stored';
 import { Dataset, ItemMeta, LoadOptions, Split } from './types';
+import { readJsonFile } from '../io/json';
 
 export const EMOJI_STYLES = ['google', 'twitter'] as const;
 export type EmojiStyle = (typeof EMOJI_STYLES)[number];
@@ -57,7 +58,7 @@ const stripFe0f = (hex: string) => hex.toUpperCase().replace(/-FE0F/g, '');
 /** CLDR label and tags by code points (FE0F ignored); skin variants inherit their base's tags. */
 function readCldr(): Map<string, { label: string; tags: string[] }> {
   const dir = packageDir('emojibase-data', 'the emoji datasets');
-  const data = JSON.parse(fs.readFileSync(path.join(dir, 'en', 'data.json'), 'utf8')) as CldrEmoji[];
+  const data = readJsonFile(path.join(dir, 'en', 'data.json'), 'emoji data') as CldrEmoji[];
   const out = new Map<string, { label: string; tags: string[] }>();
   for (const e of data) {
     const tags = e.tags ?? [];
@@ -79,7 +80,7 @@ function emojiCaptions(label: string, tags: string[]): string[] {
 function listEmoji(style: EmojiStyle): { entries: EmojiEntry[]; subcategories: string[] } {
   const pkg = `emoji-datasource-${style}`;
   const dir = packageDir(pkg, `emoji:${style}`);
-  const source = JSON.parse(fs.readFileSync(path.join(dir, 'emoji.json'), 'utf8')) as SourceEmoji[];
+  const source = readJsonFile(path.join(dir, 'emoji.json'), 'emoji data') as SourceEmoji[];
   const cldr = readCldr();
   const subcategories = [...new Set(source.filter((e) => EMOJI_CATEGORIES.includes(e.category)).map((e) => e.subcategory))].sort();
   const entries: EmojiEntry[] = [];
@@ -108,7 +109,7 @@ function listEmoji(style: EmojiStyle): { entries: EmojiEntry[]; subcategories: s
 
 function packageVersion(style: EmojiStyle): string {
   const dir = packageDir(`emoji-datasource-${style}`, `emoji:${style}`);
-  return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return (readJsonFile(path.join(dir, 'package.json'), 'package.json') as { version: string }).version;
 }
 
 /** Decoded items of both splits: once per process, and from the disk cache when it matches. */

@@ -10,14 +10,16 @@ import { memoise } from './cache';
 import { storedDataset } from './stored';
 import { Dataset, LoadOptions } from './types';
 import { DecodedUserData, Parsed, decodeUserData, readCaptions } from './user_data';
+import { JsonSyntaxError, jsonLines, parseJson, readTextFile } from '../io/json';
 
 function parseLine(file: string, line: number, text: string): Parsed {
   const bad = (reason: string) => ({ file, line, reason });
   let obj: unknown;
   try {
-    obj = JSON.parse(text);
+    obj = parseJson(text, file, line);
   } catch (e) {
-    return bad(`not valid JSON: ${(e as Error).message}`);
+    if (e instanceof JsonSyntaxError) return bad(`not valid JSON at column ${e.column}: ${e.reason}`);
+    throw e;
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return bad('expected a JSON object');
   const o = obj as Record<string, unknown>;
@@ -42,11 +44,7 @@ function decodeJsonl(file: string, size: number, skipBad: boolean): Promise<Deco
   if (!fs.existsSync(file)) throw new Error(`jsonl: file not found: ${file}`);
   const stamp = fs.statSync(file).mtimeMs;
   return memoise(`jsonl:${path.resolve(file)}:${stamp}:${size}:${skipBad}`, async () => {
-    const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-    const parsed: Parsed[] = [];
-    lines.forEach((text, i) => {
-      if (text.trim() !== '') parsed.push(parseLine(file, i + 1, text));
-    });
+    const parsed = jsonLines(readTextFile(file, 'jsonl')).map((l) => parseLine(file, l.line, l.text));
     if (parsed.length === 0) throw new Error(`${file}: no items (the file is empty)`);
     return decodeUserData(parsed, size, skipBad);
   });

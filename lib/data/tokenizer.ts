@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import { SentencePieceTokenizer } from './sentencepiece';
+import { readJsonFile } from '../io/json';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 export const PAD_ID = 0;
@@ -132,13 +133,12 @@ export class SubwordTokenizer {
   }
 
   static load(file: string): SubwordTokenizer {
-    let json: TokenizerJSON;
+    const json = readJsonFile(file, 'tokenizer') as TokenizerJSON;
     try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8')) as TokenizerJSON;
+      return SubwordTokenizer.fromJSON(json);
     } catch (e) {
-      throw new Error(`SubwordTokenizer.load: cannot read ${file}: ${(e as Error).message}`);
+      throw new Error(`${file}: ${(e as Error).message}`);
     }
-    return SubwordTokenizer.fromJSON(json);
   }
 
   toJSON(): TokenizerJSON {

@@ -6,3 +6,7 @@ export * from './evaluate';
 export * from './arms';
 export * from './compare';
 export * from './restore';
+export * from './drift';
+export * from './interrupt';
+export * from './learnable';
+export * from './run_configs';

@@ -4,10 +4,10 @@ import * as path from 'path';
 import { SubwordTokenizer } from '../data';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
-import { disposeCheckpoint, latestCheckpoint, loadCheckpoint } from '../train';
+import { disposeCheckpoint, listCheckpoints, loadCheckpoint, newestGoodCheckpoint } from '../train';
 import { ExperimentConfig, ExperimentConfigSchema } from './config';
 import { buildModel } from './setup';
-import { TOKENIZER_FILE } from './train_run';
+import { checkpointTokenizer } from './train_run';
 import { validateConfig } from '../config';
 
 export interface TrainedModel {
@@ -19,12 +19,14 @@ export interface TrainedModel {
   objectives: ObjectiveMix;
 }
 
-/** `dir` is a checkpoint (`.../checkpoints/step-N`) or a run folder (its newest checkpoint). */
-export function resolveCheckpoint(dir: string): string {
+/**
+ * `dir` is a checkpoint (`.../checkpoints/step-N`, used as is) or a run folder (its newest
+ * checkpoint that verifies; damaged newer ones are skipped with a warning).
+ */
+export function resolveCheckpoint(dir: string, warn: (msg: string) => void = console.warn): string {
   if (fs.existsSync(path.join(dir, 'state.json'))) return dir;
-  const latest = latestCheckpoint(dir);
-  if (!latest) throw new Error(`${dir}: neither a checkpoint (no state.json) nor a run folder with checkpoints/`);
-  return latest;
+  if (listCheckpoints(dir).length === 0) throw new Error(`${dir}: neither a checkpoint (no state.json) nor a run folder with checkpoints/`);
+  return newestGoodCheckpoint(dir, warn);
 }
 
 export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> {
@@ -32,9 +34,7 @@ export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> 
   const ck = loadCheckpoint(dir);
   try {
     const config = validateConfig(ExperimentConfigSchema, ck.state.config, path.join(dir, 'state.json'));
-    const tokFile = path.join(dir, TOKENIZER_FILE);
-    if (!fs.existsSync(tokFile)) throw new Error(`${tokFile} is missing (the checkpoint has no tokenizer)`);
-    const tokenizer = SubwordTokenizer.fromJSON(JSON.parse(fs.readFileSync(tokFile, 'utf8')));
+    const tokenizer = checkpointTokenizer(dir);
     const model = await buildModel(config, tokenizer);
     try {
       model.store.assign(ck.model);

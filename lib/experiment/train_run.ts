@@ -2,11 +2,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { SubwordTokenizer, captionCorpus } from '../data';
+import { SubwordTokenizer, TokenizerJSON, captionCorpus } from '../data';
 import { DataParallel } from '../parallel/data_parallel';
-import { TrainResult, TrainTask, latestCheckpoint, train } from '../train';
+import { parseJson } from '../io/json';
+import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointFile, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
 import type { TaskGradients } from '../train/trainer';
 import { ExperimentConfig } from './config';
+import { refuseTrainingDrift } from './drift';
+import { catchInterrupts, shellWord } from './interrupt';
+import { checkCanLearn } from './learnable';
+import { recordRunConfig } from './run_configs';
 import { Experiment, batchForStep, disposeTrainBatch, sampleImages, setupExperiment, toTrainBatch } from './setup';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -29,6 +34,11 @@ export interface RunTrainingOptions {
   workers?: number;
   /** Shards each step's batch is cut into (default = workers; a multiple of workers, dividing data.batchSize). */
   shards?: number;
+  /**
+   * Stop cleanly on SIGINT/SIGTERM: finish the step, checkpoint it, print where and the command
+   * that resumes, and return with `result.interrupted` set (the CLI then exits 130/143).
+   */
+  catchSignals?: boolean;
 }
 
 export interface TrainingRun {
@@ -67,28 +77,42 @@ function parallelGradients(dp: DataParallel, batchSize: number) {
   };
 }
 
-function savedTokenizer(out: string): SubwordTokenizer {
-  const ck = latestCheckpoint(out);
-  if (!ck) throw new Error(`resume ${out}: no checkpoint to resume from`);
-  const file = path.join(ck, TOKENIZER_FILE);
-  if (!fs.existsSync(file)) throw new Error(`resume ${out}: ${file} is missing (the checkpoint has no tokenizer)`);
-  return SubwordTokenizer.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+/** Where a resume of `out` continues: the newest checkpoint that verifies, if `config` trains the same thing. */
+function resumePoint(out: string, config: ExperimentConfig): { dir: string; step: number; tokenizer: SubwordTokenizer } {
+  const dir = newestGoodCheckpoint(out);
+  const state = readCheckpointState(dir);
+  refuseTrainingDrift(dir, state.config, config);
+  return { dir, step: state.step, tokenizer: checkpointTokenizer(dir) };
+}
+
+/** The tokenizer saved in checkpoint `dir` (checked against its manifest). */
+export function checkpointTokenizer(dir: string): SubwordTokenizer {
+  const file = path.join(dir, TOKENIZER_FILE);
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing (the checkpoint has no tokenizer)`);
+  return SubwordTokenizer.fromJSON(parseJson(readCheckpointFile(dir, TOKENIZER_FILE), file) as TokenizerJSON);
+}
+
+/** What to tell the user when a signal stopped the run. */
+function interruptionReport(result: TrainResult, out: string | undefined, workers: number | undefined): string {
+  const head = `${result.interrupted}: stopped after step ${result.step}`;
+  if (!out || !result.lastCheckpoint) return `${head}; nothing saved (no run folder)`;
+  const command = `mvlm train --resume ${shellWord(out)}${workers !== undefined ? ` --workers ${workers}` : ''}`;
+  return `${head}; checkpoint saved to ${result.lastCheckpoint}\nresume with: ${command}`;
 }
 
 /** Build the experiment and train it; the caller disposes `experiment.model`. */
 export async function runTraining(config: ExperimentConfig, opts: RunTrainingOptions = {}): Promise<TrainingRun> {
-  const tokenizer = opts.resume && opts.out ? savedTokenizer(opts.out) : undefined;
-  const exp = await setupExperiment(config, tokenizer);
+  checkCanLearn(config, opts.workers !== undefined ? Math.floor(config.data.batchSize / (opts.shards ?? opts.workers)) : config.data.batchSize);
+  if (opts.out && !opts.resume && !opts.overwrite) refuseExistingCheckpoints(opts.out);
+  const resumed = opts.resume && opts.out ? resumePoint(opts.out, config) : undefined;
+  const exp = await setupExperiment(config, resumed?.tokenizer);
   const { model, objectives, batcher } = exp;
   let dp: DataParallel | null = null;
   try {
     // on resume the prepared state (e.g. a codebook) is overwritten by the checkpoint
     await prepareObjectives(exp);
     if (opts.workers !== undefined) dp = await startWorkers(exp, opts.workers, opts.shards ?? opts.workers);
-    if (opts.out) {
-      fs.mkdirSync(opts.out, { recursive: true });
-      fs.writeFileSync(path.join(opts.out, 'config.json'), JSON.stringify({ source: opts.configFile, config }, null, 2));
-    }
+    if (opts.out) recordRunConfig(opts.out, { source: opts.configFile, ...(resumed ? { resumedFrom: { checkpoint: resumed.dir, step: resumed.step } } : {}), config });
     const accumulate = config.train.accumulate;
     const task: TrainTask<ReturnType<typeof toTrainBatch>> = {
       store: model.store,
@@ -104,15 +128,19 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
       evalHook: opts.evalHook?.(exp),
       ...(dp ? { gradients: parallelGradients(dp, config.data.batchSize) } : {}),
     };
+    const interrupts = opts.catchSignals ? catchInterrupts() : null;
     const result = await train(task, {
       ...config.train,
       out: opts.out,
       resume: opts.resume,
+      resumeFrom: resumed?.dir,
+      signal: interrupts?.signal,
       overwrite: opts.overwrite,
       config,
       meta: { objectives: objectives.names, params: model.store.count() },
       files: { [TOKENIZER_FILE]: JSON.stringify(exp.tokenizer.toJSON()) },
-    });
+    }).finally(() => interrupts?.release());
+    if (result.interrupted) console.error(interruptionReport(result, opts.out, opts.workers));
     return { experiment: exp, result };
   } catch (e) {
     model.dispose();

@@ -85,6 +85,7 @@ export function mmmObjective(opts: FlavaOptions = {}): Objective {
 export function flavaObjective(opts: FlavaOptions = {}): Objective {
   return {
     name: 'flava',
+    batchCoupled: true,
     needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
     prepare: prepareCodebook,
     reconstruct: (inputs) => ({ tokens: unimodalPredictions(inputs, maskedTowers(inputs, opts)) }),

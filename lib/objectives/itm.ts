@@ -77,6 +77,7 @@ export function hardItmTerm(inputs: StepInputs, imageHidden: tf.Tensor3D, textHi
 export function itmObjective(opts: ItmOptions = {}): Objective {
   return {
     name: 'itm',
+    batchCoupled: true,
     needs: ['itmHead'],
     terms: (inputs) => {
       if (opts.negatives === 'hard') {

@@ -45,6 +45,7 @@ export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
   });
   return {
     name: 'maskvlm',
+    batchCoupled: true,
     needs: ['cross', 'pixelDecoder', 'mlmHead', 'itmHead'],
     terms: (inputs) => {
       const { model } = inputs;

@@ -70,6 +70,7 @@ export function captionObjective(opts: { contrastive?: boolean; captionWeight?: 
   const withContrastive = opts.contrastive ?? true;
   return {
     name: 'caption',
+    batchCoupled: withContrastive,
     needs: ['captionDecoder'],
     termWeights: { caption: opts.captionWeight ?? 2, contrastive: 1 },
     terms: (inputs) => {

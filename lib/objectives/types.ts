@@ -49,6 +49,11 @@ export interface Objective {
   readonly name: string;
   /** Model modules it uses; checked at start so a missing one fails with a clear message. */
   readonly needs: readonly ModuleName[];
+  /**
+   * Its loss uses the other rows of the batch (contrastive negatives, ITM caption swaps or hard
+   * negatives): with one row per batch there is nothing to contrast and the run cannot learn.
+   */
+  readonly batchCoupled?: boolean;
   /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
   readonly termWeights?: Readonly<Record<string, number>>;
   /** One-off preparation before step 1 (also on resume; trained state is then restored from the checkpoint). */

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { readJsonFile as readJsonFileNamed } from '../io/json';
 
 /** Bytes per element of a stored weight (quantized weights are stored in their quantized dtype). */
 const STORED_BYTES: Record<string, number> = {
@@ -26,13 +27,13 @@ function entryBytes(entry: tf.io.WeightsManifestEntry): number | null {
   return entry.shape.reduce((a, b) => a * b, 1) * per;
 }
 
-/** Parsed JSON of `file`; errors say `<kind> file not found: <file>` or `malformed <kind> file <file>: ...`. */
+/** Parsed JSON of `file`; errors say `<kind> file not found: <file>` or `malformed <kind> file <file>:<line>:<column>: ...`. */
 export function readJsonFile(file: string, kind: string): unknown {
   if (!fs.existsSync(file)) throw new Error(`${kind} file not found: ${file}`);
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return readJsonFileNamed(file, `${kind} file`);
   } catch (e) {
-    throw new Error(`malformed ${kind} file ${file}: ${(e as Error).message}`);
+    throw new Error(`malformed ${kind} file ${(e as Error).message}`);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readJsonFile } from '../io/json';
 
 export const USE_ENV_VAR = 'MVLM_USE_DIR';
 export const USE_TFHUB_MODEL_URL = 'https://tfhub.dev/tensorflow/tfjs-model/universal-sentence-encoder-lite/1/default/1';
@@ -25,7 +26,7 @@ export function useDirFromEnv(dir?: string): string | undefined {
 /** Shard paths listed in `<dir>/model.json`, or null when it is absent or unreadable. */
 function listedShards(dir: string): string[] | null {
   try {
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    const json = readJsonFile(path.join(dir, 'model.json'), 'model') as { weightsManifest: { paths: string[] }[] };
     return (json.weightsManifest as { paths: string[] }[]).flatMap((g) => g.paths);
   } catch {
     return null;

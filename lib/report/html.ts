@@ -12,6 +12,7 @@ import { renderPlots, type Plot, type PlotOptions } from './plots';
 import { summarizeArms } from './summary';
 import { formatObjectives, fullTable, keyTable, reportMarkdown, runSummaryLine, type Table } from './table';
 import { parseCompareResults, type CompareResults } from './types';
+import { readJsonFile } from '../io/json';
 
 export interface ReportPaths {
   json: string;
@@ -146,11 +147,5 @@ export async function writeReport(outDir: string, results: CompareResults, optio
 
 /** Reads and validates a `results.json` written by `writeReport` (non-finite metrics come back NaN). */
 export function readResults(file: string): CompareResults {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`readResults: cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseCompareResults(json, file);
+  return parseCompareResults(readJsonFile(file, 'results'), file);
 }

@@ -4,6 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readJsonLinesFile } from '../io/json';
+import { writing } from '../io/write_error';
 
 export interface MetricsLine {
   step: number;
@@ -28,32 +30,23 @@ export class MetricsLog {
    * keeps the lines up to that step and drops later ones (logged after the checkpoint, before a crash).
    */
   constructor(out: string, resumeStep: number | null) {
-    fs.mkdirSync(out, { recursive: true });
     this.file = path.join(out, METRICS_FILE);
+    const when = `before step ${(resumeStep ?? 0) + 1}`;
+    writing(out, when, () => fs.mkdirSync(out, { recursive: true }));
     if (resumeStep === null || !fs.existsSync(this.file)) {
-      fs.writeFileSync(this.file, '');
+      writing(this.file, when, () => fs.writeFileSync(this.file, ''));
       return;
     }
     const kept = readMetrics(this.file).filter((l) => l.step <= resumeStep);
-    fs.writeFileSync(this.file, kept.map((l) => JSON.stringify(l) + '\n').join(''));
+    writing(this.file, when, () => fs.writeFileSync(this.file, kept.map((l) => JSON.stringify(l) + '\n').join('')));
   }
 
   write(line: MetricsLine): void {
-    fs.appendFileSync(this.file, JSON.stringify(line) + '\n');
+    writing(this.file, `step ${line.step}: metrics not logged`, () => fs.appendFileSync(this.file, JSON.stringify(line) + '\n'));
   }
 }
 
 /** Parse a metrics.jsonl file (blank lines skipped; a bad line throws with its number). */
 export function readMetrics(file: string): MetricsLine[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const out: MetricsLine[] = [];
-  lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    try {
-      out.push(JSON.parse(text) as MetricsLine);
-    } catch (e) {
-      throw new Error(`${file}:${i + 1}: ${(e as Error).message}`);
-    }
-  });
-  return out;
+  return readJsonLinesFile(file, 'metrics') as MetricsLine[];
 }

@@ -40,8 +40,15 @@ export type ResolvedTrainConfig = z.output<typeof trainOptionsSchema>;
 export interface RunOptions {
   /** Run folder for metrics.jsonl and checkpoints; none = nothing written. */
   out?: string;
-  /** Continue from the newest checkpoint in `out`. */
+  /** Continue from the newest checkpoint in `out` that verifies against its manifest. */
   resume?: boolean;
+  /** With `resume`: this checkpoint folder instead of the newest good one. */
+  resumeFrom?: string;
+  /**
+   * Stop early when aborted: the current step finishes, is logged and checkpointed (when `out` is
+   * set), and `train` returns with `interrupted` set to the abort reason.
+   */
+  signal?: AbortSignal;
   /** Start fresh even if `out` already has checkpoints (they are deleted). */
   overwrite?: boolean;
   /** The experiment config, saved into every checkpoint's state.json. */

@@ -9,6 +9,7 @@
  */
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
+import { parseJson } from '../io/json';
 
 export type STDtype = 'F64' | 'F32' | 'I32' | 'U32' | 'I16' | 'U16' | 'I8' | 'U8' | 'BOOL';
 type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
@@ -88,7 +89,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): ST
   const headerLen = Number(n);
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8'));
+    header = parseJson(buf.subarray(8, 8 + headerLen).toString('utf8'), `${source} header`) as Record<string, unknown>;
   } catch (e) {
     return fail(`header is not JSON (${(e as Error).message})`);
   }

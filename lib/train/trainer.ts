@@ -19,7 +19,7 @@ import { Rng } from '../random';
 import { validateConfig } from '../config/validate';
 import { AccumulatedStep, GradAccumulator, LossOutput } from './accumulate';
 import { AdamW } from './adamw';
-import { checkpointsDir, disposeCheckpoint, latestCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpointsDir, disposeCheckpoint, refuseExistingCheckpoints, listCheckpoints, loadCheckpoint, newestGoodCheckpoint, saveCheckpoint } from './checkpoint';
 import { clipByGlobalNorm } from './clip_grad';
 import { MetricsLine, MetricsLog } from './metrics';
 import { LossMonitor, NonFiniteLossError, StepRecord } from './monitor';
@@ -67,6 +67,8 @@ export interface TrainResult {
   lastCheckpoint: string | null;
   evals: { step: number; results: Record<string, number> }[];
   seconds: number;
+  /** Set when `signal` stopped the run early: the abort reason (e.g. 'SIGINT'); `lastCheckpoint` holds step `step`. */
+  interrupted?: string;
 }
 
 /** What `train` writes to state.json (plus `step`, `config`, `meta`). */
@@ -78,7 +80,7 @@ interface SavedState {
 
 export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOptions): Promise<TrainResult> {
   const t0 = Date.now();
-  const { out, resume, overwrite, config, meta, files, ...rest } = options;
+  const { out, resume, resumeFrom, overwrite, config, meta, files, signal, ...rest } = options;
   const o = validateConfig(trainOptionsSchema, rest, 'train options');
   const schedule: ScheduleOptions = { lr: o.lr, warmupSteps: o.warmupSteps, decaySteps: o.decaySteps ?? o.steps, minLrRatio: o.minLrRatio };
   const train = { ...o, decaySteps: schedule.decaySteps };
@@ -93,11 +95,10 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
   try {
     if (resume) {
       if (!out) throw new Error('train: resume needs `out` (the run folder to continue)');
-      lastCheckpoint = latestCheckpoint(out);
-      if (!lastCheckpoint) throw new Error(`resume ${out}: no checkpoint in ${checkpointsDir(out)}`);
+      lastCheckpoint = resumeFrom ?? newestGoodCheckpoint(out);
       step = restore(lastCheckpoint, task, optimizer, rngs, train, o.quiet);
     } else if (out && listCheckpoints(out).length > 0) {
-      if (!overwrite) throw new Error(`${out} already has checkpoints: resume to continue, or overwrite to start over`);
+      if (!overwrite) refuseExistingCheckpoints(out);
       fs.rmSync(checkpointsDir(out), { recursive: true, force: true });
     }
     const metrics = out ? new MetricsLog(out, resume ? step : null) : null;
@@ -120,6 +121,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
     let samples = 0;
     let clock = Date.now();
     let paused = 0;
+    let interrupted: string | undefined;
     while (step < o.steps) {
       const s = step + 1;
       const lr = lrAt(s - 1, schedule);
@@ -151,11 +153,17 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
       if (task.afterStep) tf.tidy(() => task.afterStep!(s));
       step = s;
       progress.tick(s);
+      if (signal) {
+        // let a pending SIGINT/SIGTERM handler run between steps (the step itself is synchronous)
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal.aborted) interrupted = String(signal.reason ?? 'abort');
+      }
 
       const last = s === o.steps;
+      const stopping = last || interrupted !== undefined;
       const doEval = task.evalHook !== undefined && (s % task.evalHook.every === 0 || last);
-      const doLog = s % o.logEvery === 0 || last || doEval;
-      const doSave = out !== undefined && ((o.checkpointEvery > 0 && s % o.checkpointEvery === 0) || last);
+      const doLog = s % o.logEvery === 0 || stopping || doEval;
+      const doSave = out !== undefined && ((o.checkpointEvery > 0 && s % o.checkpointEvery === 0) || stopping);
       if (!(doLog || doSave)) continue;
       const read = await monitor.flush(); // throws at the first non-finite step
       interval.push(...read);
@@ -182,8 +190,9 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
         lastCheckpoint = await save(s);
         paused += Date.now() - c0;
       }
+      if (interrupted !== undefined) break;
     }
-    return { history, step, lastCheckpoint, evals, seconds: (Date.now() - t0) / 1000 };
+    return { history, step, lastCheckpoint, evals, seconds: (Date.now() - t0) / 1000, ...(interrupted !== undefined ? { interrupted } : {}) };
   } catch (e) {
     if (e instanceof NonFiniteLossError) {
       const kept = lastCheckpoint ? `last good checkpoint: ${lastCheckpoint}` : 'no checkpoint was written';

@@ -1,5 +1,5 @@
 /** Checks on notebook JSON (nbformat 4): imports use the public API, outputs hold pictures, no errors. */
-import * as fs from 'fs';
+import { readJsonFile } from '../../lib/io/json';
 
 export interface NotebookCell {
   cell_type: string;
@@ -14,7 +14,7 @@ export interface Notebook {
 }
 
 export function readNotebook(file: string): Notebook {
-  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
+  const nb = readJsonFile(file, 'notebook') as Notebook;
   if (nb.nbformat !== 4 || !Array.isArray(nb.cells)) throw new Error(`${file}: not an nbformat 4 notebook`);
   return nb;
 }

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readJsonFile } from '../../lib/io/json';
 
 /** Kernel name used in every notebook's metadata (the name tslab's own installer uses). */
 export const KERNEL_NAME = 'tslab';
@@ -52,7 +53,7 @@ export function writeKernelSpec(dataDir: string, name: string = KERNEL_NAME): st
  * (inside this repo Node resolves 'mvlm' at run time by package self-reference anyway).
  */
 export function linkSelfForNotebooks(notebooksDir: string = path.join(PROJECT_ROOT, 'notebooks')): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  const pkg = readJsonFile(path.join(PROJECT_ROOT, 'package.json'), 'package.json') as {
     name: string;
     exports: Record<string, string | { types?: string; default?: string }>;
   };

@@ -127,6 +127,6 @@ describe('config/load', () => {
     const file = path.join(dir, 'bad.json');
     fs.writeFileSync(file, '{\n  "name": "x",\n  "model": { "width": 1, }\n}\n');
     expect(() => loadConfigFile(file)).to.throw(new RegExp(`${file.replace(/[.]/g, '\\.')}:3:\\d+: invalid JSON`));
-    expect(() => loadConfigFile(path.join(dir, 'missing.json'))).to.throw(/cannot read \(ENOENT\)/);
+    expect(() => loadConfigFile(path.join(dir, 'missing.json'))).to.throw(/cannot read \(ENOENT: no such file\)/);
   });
 });

@@ -84,6 +84,18 @@ describe('data: jsonl and coco', () => {
     });
   }
 
+  it('accepts a UTF-8 byte-order mark at the start of the file', async () => {
+    const file = path.join(dir, 'bom.jsonl');
+    fs.writeFileSync(file, '\ufeff' + [good('red.png', 'a red square'), good('green.jpg', 'green')].join('\n') + '\n');
+    const d = await loadDataset(`jsonl:${file}`, { imageSize: 8 });
+    expect(d.splitSizes.train + d.splitSizes.test).to.equal(2);
+  });
+
+  it('names the column of a JSON syntax error on a line', async () => {
+    const file = write('column.jsonl', [good('red.png', 'fine'), '{"image": "red.png", "caption": "x",}']);
+    await expectFailure(`jsonl:${file}`, new RegExp(`${file.replace(/[.\\]/g, '\\$&')}:2: not valid JSON at column 37`));
+  });
+
   it('with skipBad skips every bad line and reports which', async () => {
     const file = write('mixed.jsonl', [good('red.png', 'one'), ...cases.map(([, line]) => line), good('green.jpg', 'two')]);
     const warn = console.warn;
@@ -131,7 +143,7 @@ describe('data: jsonl and coco', () => {
     await expectFailure(`coco:${badImage}:${dir}`, /bad-image\.json:3: cannot decode image/);
     const notJson = path.join(dir, 'not.json');
     fs.writeFileSync(notJson, '{');
-    await expectFailure(`coco:${notJson}:${dir}`, /not\.json:1: not valid JSON/);
+    await expectFailure(`coco:${notJson}:${dir}`, /not\.json:1:2: invalid JSON/);
   });
 
   it('rejects unknown specs and a missing file', async () => {
