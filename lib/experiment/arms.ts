@@ -46,13 +46,13 @@ export const ARMS: Arm[] = [
     name: 'flava',
     objectives: [{ name: 'flava' }],
     modules: { fusion: { depth: 1 }, mlmHead: true, mimTokens: { codebookSize: 64 }, itmHead: true },
-    about: 'MLM + MIM + MMM + ITM + contrastive',
+    about: 'MLM + MIM + MMM + ITM + contrastive; ITM on the masked multimodal sequence, as torchmultimodal does',
   },
   {
     name: 'maskvlm',
     objectives: [{ name: 'maskvlm' }],
     modules: { cross: { depth: 1 }, pixelDecoder, mlmHead: true, itmHead: true },
-    about: 'contrastive + ITM + cross-modal reconstruction',
+    about: 'contrastive + ITM (hard negatives ∝ softmax(s·cos), ALBEF) + cross-modal reconstruction',
   },
   {
     name: 'clip+mae',
@@ -60,7 +60,7 @@ export const ARMS: Arm[] = [
     modules: { pixelDecoder },
     about: 'contrastive + masked pixels (Weers et al.)',
   },
-  { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, both modalities masked' },
+  { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, patches and text masked at 0.75 (M3AE); masked tokens become [MASK] instead of being dropped, as there is no text decoder to put them back' },
   { name: 'caption', objectives: [{ name: 'caption' }], modules: { captionDecoder: { depth: 1 } }, about: 'CoCa-style captioning + contrastive' },
   {
     // LiT's own name for this is "uL": the image tower unlocked, the text tower Locked. LiT proper
