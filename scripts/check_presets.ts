@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const backend = await initBackend();
   const steps = Number(values.steps);
   const all = fs.readdirSync('experiments/configs').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
-  const names = values.presets ? values.presets.split(',') : all.filter((n) => n !== 'lit_use' || useFilesStatus().ok);
+  const names = values.presets ? values.presets.split(',') : all.filter((n) => n !== 'lit_uL_use' || useFilesStatus().ok);
   const rows: string[] = ['| preset | s/step | loss first 10 | loss last 10 | last/first | ok |', '|---|---|---|---|---|---|'];
   let failed = 0;
   for (const name of names) {

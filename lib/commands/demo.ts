@@ -64,9 +64,9 @@ async function demo(): Promise<number> {
     const tokens = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % T > 8 ? 0 : 1 + rng.int(V - 1))), [B, T], 'int32');
     show('captionLoss', captionLoss({ logits, tokens, padId: 0 }), 'next-token CE, pad id 0 ignored');
 
-    const similarity = tf.mul(tf.matMul(pair.imageEmb, pair.textEmb, false, true), 1 / 0.07) as tf.Tensor2D;
-    const negatives = sampleHardNegatives({ similarity, seed: 1 });
-    console.log(`  ${'hard negatives'.padEnd(16)} ${negatives.join(' ')}   text index drawn per image ∝ softmax, never its own`);
+    const similarity = tf.matMul(pair.imageEmb, pair.textEmb, false, true) as tf.Tensor2D;
+    const negatives = sampleHardNegatives({ similarity, logitScale: 1 / 0.07, seed: 1 });
+    console.log(`  ${'hard negatives'.padEnd(16)} ${negatives.join(' ')}   text index drawn per image ∝ softmax(s·cos), never its own`);
     const itmLogits = tf.randomNormal([3 * B, 2], 0, 1, 'float32', rng.tfSeed()) as tf.Tensor2D;
     const itmLabels = tf.tensor1d(Array.from({ length: 3 * B }, (_, i) => (i < B ? 1 : 0)), 'int32');
     show('itmLoss', itmLoss({ logits: itmLogits, labels: itmLabels }), 'labels [1]·B + [0]·2B (ALBEF); chance ln 2 = 0.6931');

@@ -19,6 +19,8 @@ export interface ParamOptions {
   decay?: boolean;
   /** Trainable (false for frozen towers; default true). */
   trainable?: boolean;
+  /** Optimizer param group (e.g. 'logitScale'): the config can give it its own lr multiplier. */
+  lrGroup?: string;
 }
 
 export interface ParamInfo {
@@ -26,6 +28,7 @@ export interface ParamInfo {
   variable: tf.Variable;
   decay: boolean;
   trainable: boolean;
+  lrGroup?: string;
 }
 
 export class ParamStore {
@@ -47,7 +50,7 @@ export class ParamStore {
     const trainable = opts.trainable ?? true;
     const variable = tf.variable(value, trainable, `${name}_${uniqueSuffix()}`);
     value.dispose();
-    this.params.set(name, { name, variable, decay: opts.decay ?? shape.length >= 2, trainable });
+    this.params.set(name, { name, variable, decay: opts.decay ?? shape.length >= 2, trainable, lrGroup: opts.lrGroup });
     return variable;
   }
 

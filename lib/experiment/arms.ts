@@ -5,12 +5,15 @@
 import { ModelConfigInput } from '../models';
 import { ObjectiveSpec } from '../objectives';
 import { useFilesStatus } from '../pretrained';
+import { TrainConfig } from '../train';
 
 export interface Arm {
   name: string;
   objectives: ObjectiveSpec[];
   /** Model modules on top of the shared backbone. */
   modules: Partial<ModelConfigInput>;
+  /** Training options of this arm on top of the study's (e.g. a param group's learning rate). */
+  train?: Pick<TrainConfig, 'lrMultipliers'>;
   /** What the arm stands for, for the report. */
   about: string;
 }
@@ -22,11 +25,14 @@ export const ARMS: Arm[] = [
   {
     name: 'siglip',
     objectives: [{ name: 'siglip' }],
-    // SigLIP's reference init (t = 10, b = −10) is made for batches of thousands: at batch 32 it
-    // collapses here to constant similarities within ~12 steps (loss 4.45 = log 32 + 31·log(32/31)).
-    // Starting at the prior, b = −log(B − 1) with t = 1, it learns (measured; see the issue notes).
-    modules: { logitBias: true, initLogitScale: 1, initLogitBias: -Math.log(31) },
-    about: 'contrastive (sigmoid), small-batch init t = 1, b = −log 31',
+    // SigLIP's reference init (t = 10, b = −10) is made for batches of ~32k: at batch 32 the loss
+    // sits at the constant-similarity optimum (4.45 = log 32 + 31·log(32/31)) for ~100 steps,
+    // because Adam moves b by ~lr per step. So: the clip arm's temperature (model default 1/0.07,
+    // same lr), b at the batch prior −log(B − 1) (initLogitBias 'auto'), and 10× lr on b alone
+    // (the one parameter clip does not have), so the two arms differ by their loss only.
+    modules: { logitBias: true },
+    train: { lrMultipliers: { logitBias: 10 } },
+    about: "contrastive (sigmoid): clip's temperature init and lr, bias at the prior −log(B − 1) with 10× lr",
   },
   { name: 'flip', objectives: [{ name: 'flip', dropRatio: 0.5 }], modules: {}, about: 'CLIP with 50 % patch dropout' },
   { name: 'mae', objectives: [{ name: 'mae', maskRatio: 0.75, normPix: true }], modules: { pixelDecoder }, about: 'image-only masked pixels (then a linear probe)' },
@@ -40,13 +46,13 @@ export const ARMS: Arm[] = [
     name: 'flava',
     objectives: [{ name: 'flava' }],
     modules: { fusion: { depth: 1 }, mlmHead: true, mimTokens: { codebookSize: 64 }, itmHead: true },
-    about: 'MLM + MIM + MMM + ITM + contrastive',
+    about: 'MLM + MIM + MMM + ITM + contrastive; ITM on the masked multimodal sequence, as torchmultimodal does',
   },
   {
     name: 'maskvlm',
     objectives: [{ name: 'maskvlm' }],
     modules: { cross: { depth: 1 }, pixelDecoder, mlmHead: true, itmHead: true },
-    about: 'contrastive + ITM + cross-modal reconstruction',
+    about: 'contrastive + ITM (hard negatives ∝ softmax(s·cos), ALBEF) + cross-modal reconstruction',
   },
   {
     name: 'clip+mae',
@@ -54,22 +60,30 @@ export const ARMS: Arm[] = [
     modules: { pixelDecoder },
     about: 'contrastive + masked pixels (Weers et al.)',
   },
-  { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, both modalities masked' },
+  { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, patches and text masked at 0.75 (M3AE); masked tokens become [MASK] instead of being dropped, as there is no text decoder to put them back' },
   { name: 'caption', objectives: [{ name: 'caption' }], modules: { captionDecoder: { depth: 1 } }, about: 'CoCa-style captioning + contrastive' },
   {
-    name: 'lit_use',
+    // LiT's own name for this is "uL": the image tower unlocked, the text tower Locked. LiT proper
+    // ("Lu") locks a pretrained *image* tower; mvlm has a pretrained text tower only.
+    name: 'lit_uL_use',
     objectives: [{ name: 'lit' }],
     modules: { textTower: { kind: 'use' } },
-    about: 'image tower trained against frozen USE-lite sentence embeddings (needs MVLM_USE_DIR)',
+    about: "LiT's uL setting: image tower trained from scratch against a locked pretrained text tower (USE-lite; needs MVLM_USE_DIR). LiT proper (Lu) locks the image tower instead",
   },
 ];
 
 /** Arms that need files from outside the registry, with the check that says why they cannot run. */
 export const ARM_REQUIREMENTS: Record<string, () => { ok: true } | { ok: false; reason: string }> = {
-  lit_use: () => useFilesStatus(),
+  lit_uL_use: () => useFilesStatus(),
+};
+
+/** Arms that were renamed: the old name fails with the new one. */
+const RENAMED: Record<string, string> = {
+  lit_use: "lit_uL_use (it locks the text tower: LiT's uL setting, not LiT's locked image tower)",
 };
 
 export function armByName(name: string): Arm {
+  if (RENAMED[name]) throw new Error(`arm '${name}' is now named ${RENAMED[name]}`);
   const arm = ARMS.find((a) => a.name === name);
   if (!arm) throw new Error(`unknown arm '${name}' (arms: ${ARMS.map((a) => a.name).join(', ')})`);
   return arm;

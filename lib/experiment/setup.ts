@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset } from '../data';
+import { initialLogitBias } from '../heads';
 import { TextSpec, VisionLanguageModel, loadFrozenText } from '../models';
 import { ObjectiveMix, TrainBatch } from '../objectives';
 import { ExperimentConfig } from './config';
@@ -25,7 +26,8 @@ export function textSpecOf(tokenizer: SubwordTokenizer): TextSpec {
 
 /** The model of a config (its vocabulary from the tokenizer), with the frozen text tower attached when configured. */
 export async function buildModel(config: ExperimentConfig, tokenizer: SubwordTokenizer): Promise<VisionLanguageModel> {
-  const model = new VisionLanguageModel({ ...config.model, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
+  const initLogitBias = initialLogitBias(config.model.initLogitBias, config.data.batchSize);
+  const model = new VisionLanguageModel({ ...config.model, initLogitBias, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
   try {
     const textTower = config.model.textTower;
     if (textTower.kind === 'use') model.attachFrozenText(await loadFrozenText(textTower.modelDir, textTower.vocab));

@@ -1,10 +1,17 @@
-/** Hard-negative sampling for ITM (ALBEF/BLIP): similar but wrong pairs make the hardest negatives. */
+/**
+ * Hard-negative sampling for ITM (ALBEF/BLIP): similar but wrong pairs make the hardest negatives.
+ * ALBEF draws from softmax(sim / temp) with its learned temp (≈ 0.07): the temperature is what
+ * makes the draw hard. On cosines in [−1, 1] alone the likeliest and least likely negative differ
+ * by at most e² ≈ 7×, close to a uniform draw.
+ */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 
 export interface SampleHardNegativesArgs {
-  /** [B, B] similarities, row i = query i against every candidate j (e.g. s·I·Tᵀ). */
+  /** [B, B] cosine similarities, row i = query i against every candidate j (I·Tᵀ of unit-norm embeddings). */
   similarity: tf.Tensor2D | number[][];
+  /** The model's learned, already exponentiated logit scale s (1 / temperature): the draw is ∝ exp(s · cos). */
+  logitScale: number;
   /** Seed of the draw: same seed, same negatives. */
   seed: number;
 }
@@ -27,12 +34,15 @@ function readSimilarity(similarity: tf.Tensor2D | number[][]): number[][] {
 }
 
 /**
- * Per row i, draw j ≠ i with probability ∝ softmax(similarity[i]) with the diagonal zeroed, i.e. the
- * softmax over the off-diagonal entries (computed in float64 from their max, so it never underflows).
- * Done on the host: the draw is data for the next forward pass, never differentiated.
+ * Per row i, draw j ≠ i with probability ∝ softmax(s · similarity[i]) with the diagonal zeroed, i.e.
+ * the softmax over the off-diagonal entries (computed in float64 from their max, so it never
+ * underflows). Done on the host: the draw is data for the next forward pass, never differentiated.
  * @returns B indices, entry i ≠ i
  */
-export function sampleHardNegatives({ similarity, seed }: SampleHardNegativesArgs): number[] {
+export function sampleHardNegatives({ similarity, logitScale, seed }: SampleHardNegativesArgs): number[] {
+  if (!(Number.isFinite(logitScale) && logitScale > 0)) {
+    throw new Error(`sampleHardNegatives: logitScale must be a positive finite number (the exponentiated scale), got ${logitScale}`);
+  }
   const sim = readSimilarity(similarity);
   const B = sim.length;
   if (B < 2) throw new Error(`sampleHardNegatives: similarity is [${B},${B}]; a batch of ${B} has no negative to draw`);
@@ -43,7 +53,7 @@ export function sampleHardNegatives({ similarity, seed }: SampleHardNegativesArg
       if (!Number.isFinite(v)) throw new Error(`sampleHardNegatives: similarity[${i}][${j}] is ${v}, must be finite`);
       if (j !== i) max = Math.max(max, v);
     });
-    const weights = row.map((v, j) => (j === i ? 0 : Math.exp(v - max)));
+    const weights = row.map((v, j) => (j === i ? 0 : Math.exp(logitScale * (v - max))));
     let u = rng.next() * weights.reduce((a, b) => a + b, 0);
     for (let j = 0; j < B; j++) {
       if (weights[j] === 0) continue;

@@ -24,6 +24,8 @@ export interface BertMaskOptions {
   seed: Seed;
   /** Random replacements are drawn uniformly from [lo, hi) minus specials; default [0, vocabSize). */
   randomTokenRange?: [number, number];
+  /** Every chosen token becomes [MASK] (no random or kept 20 %): nothing of it stays visible, as MAE-style masking wants. */
+  allMask?: boolean;
 }
 
 export interface BertMaskArrays {
@@ -139,7 +141,7 @@ export function bertMaskArrays(options: BertMaskOptions): BertMaskArrays {
     for (const t of gs.flat()) {
       labels[b][t] = rows[b][t];
       mask[b][t] = 1;
-      const u = rng.next();
+      const u = options.allMask ? 0 : rng.next();
       if (u < 0.8) inputs[b][t] = options.maskId;
       else if (u < 0.9) inputs[b][t] = drawReplacement(rng);
     }

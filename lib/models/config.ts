@@ -57,7 +57,12 @@ export const ModelConfigSchema = z
     logitBias: z.boolean().default(false),
     /** Initial logit scale (exponentiated); CLIP 1/0.07, SigLIP 10. */
     initLogitScale: z.number().positive().default(1 / 0.07),
-    initLogitBias: z.number().default(-10),
+    /**
+     * SigLIP's initial logit bias: a number, or 'auto' = −log(B − 1) for the training batch B,
+     * never below SigLIP's −10 (i.e. the prior for batches under ≈ 22 000; −10 above, or when the
+     * batch size is not known). See initialLogitBias in lib/heads/logit_scale.ts.
+     */
+    initLogitBias: z.union([z.number(), z.literal('auto')]).default('auto'),
   })
   .strict();
 

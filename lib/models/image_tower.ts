@@ -13,6 +13,13 @@ import {
   patchify,
   tokenAt,
 } from '../core';
+import type { TypeEmbedding } from '../core';
+
+/** A single-stream model's modality embedding, added to every token a tower embeds (M3AE). */
+export interface Modality {
+  types: TypeEmbedding;
+  id: number;
+}
 
 export interface ImageTowerConfig {
   imageSize: number;
@@ -44,7 +51,13 @@ export class ImageTower {
   readonly cls: ClsToken;
   readonly maskToken: tf.Variable;
 
-  constructor(store: ParamStore, readonly name: string, readonly cfg: ImageTowerConfig, readonly encoder: TransformerEncoder) {
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly cfg: ImageTowerConfig,
+    readonly encoder: TransformerEncoder,
+    readonly modality?: Modality,
+  ) {
     if (cfg.imageSize % cfg.patchSize !== 0) {
       throw new Error(`${name}: imageSize ${cfg.imageSize} is not divisible by patchSize ${cfg.patchSize}`);
     }
@@ -90,8 +103,16 @@ export class ImageTower {
     return { hidden, pooled: this.pool(hidden) };
   }
 
-  /** images [B, H, W, C] -> [B, K, D] embedded visible patches (K = N without `keep`), no CLS. */
+  /**
+   * images [B, H, W, C] -> [B, K, D] embedded visible patches (K = N without `keep`), no CLS, with
+   * the modality embedding of a single-stream model: the one input path of training and eval.
+   */
   visibleTokens(images: tf.Tensor4D, opts: ImageEncodeOptions): tf.Tensor3D {
+    const x = this.patchTokens(images, opts);
+    return this.modality ? this.modality.types.apply(x, this.modality.id) : x;
+  }
+
+  private patchTokens(images: tf.Tensor4D, opts: ImageEncodeOptions): tf.Tensor3D {
     if (!opts.keep) return this.embed(images, opts.replaceMask);
     // mask tokens replace patches before the gather, so only then are all N patches embedded
     if (opts.replaceMask) return gatherTokens(this.embed(images, opts.replaceMask), opts.keep);

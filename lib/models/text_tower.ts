@@ -1,6 +1,7 @@
 /** Text tower: token embedding + learned positions + core encoder (bidirectional). */
 import * as tf from '@tensorflow/tfjs';
 import { ForwardContext, LearnedPositions, ParamStore, TokenEmbedding, TransformerEncoder, maskedMean, tokenAt } from '../core';
+import type { Modality } from './image_tower';
 
 export interface TextTowerConfig {
   vocabSize: number;
@@ -21,14 +22,21 @@ export class TextTower {
   readonly tokens: TokenEmbedding;
   readonly positions: LearnedPositions;
 
-  constructor(store: ParamStore, readonly name: string, readonly cfg: TextTowerConfig, readonly encoder: TransformerEncoder) {
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly cfg: TextTowerConfig,
+    readonly encoder: TransformerEncoder,
+    readonly modality?: Modality,
+  ) {
     this.tokens = new TokenEmbedding(store, `${name}.tok`, cfg.vocabSize, cfg.width);
     this.positions = new LearnedPositions(store, `${name}.pos`, cfg.maxLen, cfg.width);
   }
 
-  /** ids int32 [B, T] -> [B, T, D] token + position embeddings. */
+  /** ids int32 [B, T] -> [B, T, D] token + position (+ a single-stream model's modality) embeddings. */
   embed(ids: tf.Tensor2D): tf.Tensor3D {
-    return this.positions.apply(this.tokens.apply(ids));
+    const x = this.positions.apply(this.tokens.apply(ids));
+    return this.modality ? this.modality.types.apply(x, this.modality.id) : x;
   }
 
   /** ids int32 [B, T], attention [B, T] (1 = real token) -> states [B, T, D], pooled [B, D]. */

@@ -86,7 +86,10 @@ export class VisionLanguageModel {
     if ((cfg.shareCore || cfg.singleStream) && ts.width !== cfg.width) {
       throw new Error(`model.shareCore/singleStream need text.width (${ts.width}) == width (${cfg.width})`);
     }
-    const textEncoder = cfg.shareCore
+    // M3AE's single stream is one core for both modalities, in training and in eval
+    if (cfg.singleStream) this.types = new TypeEmbedding(store, 'stream', 2, cfg.width);
+    const modality = (id: number) => (this.types ? { types: this.types, id } : undefined);
+    const textEncoder = cfg.shareCore || cfg.singleStream
       ? imageEncoder
       : new TransformerEncoder(store, 'text.enc', { dim: ts.width, heads: ts.heads, depth: ts.depth, ...block });
     this.image = new ImageTower(
@@ -101,8 +104,9 @@ export class VisionLanguageModel {
         positions: cfg.imagePositions,
       },
       imageEncoder,
+      modality(0),
     );
-    this.text = new TextTower(store, 'text', { vocabSize: textSpec.vocabSize, width: ts.width, maxLen: ts.maxLen, pooling: 'cls' }, textEncoder);
+    this.text = new TextTower(store, 'text', { vocabSize: textSpec.vocabSize, width: ts.width, maxLen: ts.maxLen, pooling: 'cls' }, textEncoder, modality(1));
     this.imageProj = new Projection(store, 'imageProj', cfg.width, cfg.embedDim);
     this.textProj = new Projection(store, 'textProj', ts.width, cfg.embedDim);
     this.logit = new LogitScale(store, 'logit', cfg.initLogitScale, cfg.logitBias ? cfg.initLogitBias : null);
@@ -115,7 +119,6 @@ export class VisionLanguageModel {
       this.fusion = new FusionEncoder(store, 'fusion', cfg.width, ts.width, fusionWidth, cfg.fusion.depth, cfg.heads, cfg.mlpRatio);
     }
     if (cfg.cross) this.cross = new CrossModalEncoders(store, 'cross', cfg.width, ts.width, cfg.cross.depth, cfg.heads, cfg.mlpRatio);
-    if (cfg.singleStream) this.types = new TypeEmbedding(store, 'stream', 2, cfg.width);
     if (cfg.pixelDecoder) {
       this.pixelDecoder = new PixelDecoder(store, 'pixelDecoder', { inDim: cfg.width, grid, patchValues, ...cfg.pixelDecoder });
     }
@@ -193,13 +196,14 @@ export class VisionLanguageModel {
   }
 
   /**
-   * M3AE single stream: one core over [CLS; visible patches + type 0; tokens + type 1].
-   * images [B,H,W,C], keep int32 [B,K], ids [B,T], attention [B,T].
+   * M3AE single stream: one core over [CLS; visible patches + type 0; tokens + type 1], the
+   * towers' own input embeddings (which add the type), so encodeImage/encodeText (eval) embed
+   * each modality exactly as training does. images [B,H,W,C], keep int32 [B,K], ids [B,T], attention [B,T].
    */
   encodeJoint(images: tf.Tensor4D, keep: tf.Tensor2D | undefined, ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): JointEncoding {
     if (!this.types) throw new Error('encodeJoint needs model.singleStream: true');
-    const img = this.image.cls.prepend(this.types.apply(this.image.visibleTokens(images, { keep }), 0));
-    const txt = this.types.apply(this.text.embed(ids), 1);
+    const img = this.image.cls.prepend(this.image.visibleTokens(images, { keep }));
+    const txt = this.text.embed(ids);
     const [B, Li] = img.shape;
     const T = txt.shape[1];
     const keyMask = tf.concat([tf.ones([B, Li]), attention.toFloat()], 1) as tf.Tensor2D;

@@ -1,12 +1,14 @@
 /**
  * FLAVA: MMM (masked multimodal modeling through the fusion encoder) alone, and the full recipe
  * mlm + mim + mmm + itm + global contrastive, all weight 1, with MMM and contrastive only on the
- * rows whose caption was not swapped for ITM.
+ * rows whose caption was not swapped for ITM. As torchmultimodal's FLAVAPretrainingLoss (with its
+ * default skip_unmasked_mm_encoder), ITM classifies the fused CLS of the *masked* multimodal
+ * sequence, the same fusion pass MMM reads: one fusion pass per step, no unmasked one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { labelledHeadLoss } from '../losses';
+import { itmLoss, labelledHeadLoss } from '../losses';
 import { clipTerm } from './contrastive';
-import { drawCaptionSwap, swapCaptions, swapItmTerm } from './itm';
+import { drawCaptionSwap, swapCaptions } from './itm';
 import { BlockMaskSettings, blockMasks, codeLabels, fitCodebook, patchStates } from './mim';
 import { TextMaskOptions, maskTokens } from './text';
 import { Objective, PrepareData, Reconstruction, StepInputs, TrainBatch } from './types';
@@ -56,9 +58,10 @@ function unimodalPredictions(inputs: StepInputs, towers: ReturnType<typeof maske
 
 /**
  * Masked terms of one batch whose rows `matched` [B] say which pairs are real: the multimodal
- * (MMM) terms, and with `unimodal` also MLM and MIM. MMM only scores matched rows.
+ * (MMM) terms, with `unimodal` also MLM and MIM, and with `itm` the ITM term on the same masked
+ * fused CLS (labels = matched). MMM only scores matched rows.
  */
-function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, unimodal: boolean): Record<string, tf.Scalar> {
+function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, unimodal: boolean, itm = false): Record<string, tf.Scalar> {
   const { model, batch, ctx } = inputs;
   const towers = maskedTowers(inputs, opts);
   const terms: Record<string, tf.Scalar> = {};
@@ -70,6 +73,7 @@ function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, 
   const fused = model.fusion!.apply(towers.image, towers.text, batch.attention, ctx);
   terms.mmmText = labelledHeadLoss({ hidden: fused.text, labels: keepRows(towers.textLabels, matched), head: (rows) => model.mmmTextHead!.apply(rows) });
   terms.mmmImage = labelledHeadLoss({ hidden: patchStates(fused.image), labels: keepRows(towers.codes, matched), head: (rows) => model.mmmImageHead!.apply(rows) as tf.Tensor3D });
+  if (itm) terms.itm = itmLoss({ logits: model.itmHead!.apply(fused.pooled), labels: tf.tensor1d(matched, 'int32') });
   return terms;
 }
 
@@ -93,16 +97,14 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
       const { model, batch, ctx } = inputs;
       const B = batch.images.shape[0];
       const swap = drawCaptionSwap(B, opts.swapRate ?? 0.1, inputs.rng);
-      const itm = swapItmTerm(inputs, swap);
-      // every other term sees the swapped captions, masked to the matched rows
+      // every term sees the swapped captions; all but ITM are masked to the matched rows
       const swapped = swapCaptions(inputs, swap.source);
       const swappedBatch: TrainBatch = { ...batch, ...swapped, wordStarts: undefined };
       const swappedInputs: StepInputs = { ...inputs, batch: swappedBatch };
       const imageEmb = model.embedImages(batch.images, ctx);
       const textEmb = model.embedTexts(swapped.tokens, swapped.attention, ctx);
       return {
-        ...maskedTerms(swappedInputs, swap.matched, opts, true),
-        itm,
+        ...maskedTerms(swappedInputs, swap.matched, opts, true, true),
         contrastive: clipTerm(model, imageEmb, textEmb, swap.matched),
       };
     },

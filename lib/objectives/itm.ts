@@ -51,16 +51,18 @@ export function swapItmTerm(inputs: StepInputs, swap: CaptionSwap): tf.Scalar {
 
 /**
  * ALBEF/BLIP: for each image a hard negative caption and for each caption a hard negative image,
- * drawn ∝ softmax(similarity) off the diagonal; labels [1]·B + [0]·2B.
- * imageHidden [B, Li, Di], textHidden [B, T, Dt], similarity [B, B] (image rows, text columns).
+ * drawn ∝ softmax(s · cos) off the diagonal with the model's learned logit scale s; labels
+ * [1]·B + [0]·2B. imageHidden [B, Li, Di], textHidden [B, T, Dt], similarity [B, B] cosines
+ * (image rows, text columns).
  */
 export function hardItmTerm(inputs: StepInputs, imageHidden: tf.Tensor3D, textHidden: tf.Tensor3D, similarity: tf.Tensor2D): tf.Scalar {
   const { model, batch, ctx, rng } = inputs;
   const B = imageHidden.shape[0];
-  // one host read of the similarities; the caption side samples from its transpose
+  // host reads (no gradient through the draw); the caption side samples from the transpose
   const sim = similarity.arraySync() as number[][];
-  const negText = sampleHardNegatives({ similarity: sim, seed: rng.tfSeed() });
-  const negImage = sampleHardNegatives({ similarity: sim.map((_, j) => sim.map((row) => row[j])), seed: rng.tfSeed() });
+  const logitScale = model.logit.scale().dataSync()[0];
+  const negText = sampleHardNegatives({ similarity: sim, logitScale, seed: rng.tfSeed() });
+  const negImage = sampleHardNegatives({ similarity: sim.map((_, j) => sim.map((row) => row[j])), logitScale, seed: rng.tfSeed() });
   const self = Array.from({ length: B }, (_, i) => i);
   const imageRows = tf.tensor1d([...self, ...self, ...negImage], 'int32');
   const textRows = tf.tensor1d([...self, ...negText, ...self], 'int32');

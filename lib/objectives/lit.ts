@@ -1,6 +1,7 @@
 /**
- * LiT: a locked pretrained text tower (USE-lite), the image tower trained contrastively against
- * its (projected) sentence embeddings. The tower's outputs are constants: no gradient reaches it.
+ * LiT in its "uL" setting: a locked pretrained text tower (USE-lite), the image tower trained
+ * contrastively against its (projected) sentence embeddings. (LiT's headline "Lu" locks a
+ * pretrained image tower instead.) The tower's outputs are constants: no gradient reaches it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { clipLoss, siglipLoss } from '../losses';

@@ -1,4 +1,11 @@
-/** M3AE: one transformer over [patches; tokens], both masked; pixel MSE + 0.1 · token CE, no contrastive. */
+/**
+ * M3AE: one transformer over [patches; tokens], both masked at 0.75 (the reference's
+ * image_mask_ratio and text_mask_ratio); pixel MSE + 0.1 · token CE, no contrastive.
+ * Masked patches are dropped before the encoder as in MAE. Masked text tokens are replaced by
+ * [MASK] in place rather than dropped: this model has no text decoder to re-insert them (the MLM
+ * head reads the encoder's states at the masked positions), so the text side is MAE-rate masking
+ * with in-encoder mask tokens (SimMIM-style), every chosen token masked (no BERT 10 % random / 10 % kept).
+ */
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss } from '../losses';
 import { randomPatchMask } from '../masking';
@@ -16,7 +23,7 @@ export interface M3aeOptions {
 function m3aeForward(inputs: StepInputs, opts: M3aeOptions): { pixels: Required<Reconstruction>['pixels']; text: MaskedText } {
   const { model, batch, ctx } = inputs;
   const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
-  const text = maskTokens(inputs, { rate: opts.textMaskRate ?? 0.5 });
+  const text = maskTokens(inputs, { rate: opts.textMaskRate ?? 0.75, allMask: true });
   const joint = model.encodeJoint(batch.images, keep, text.ids, batch.attention, ctx);
   return {
     pixels: { ...pixelPrediction(model, joint.image, restore, batch.images, inputs), mask },

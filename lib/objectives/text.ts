@@ -10,6 +10,8 @@ export interface TextMaskOptions {
   /** Fraction of tokens chosen (BERT 0.15). */
   rate?: number;
   wholeWord?: boolean;
+  /** Every chosen token becomes [MASK] (M3AE-style) instead of BERT's 80/10/10. */
+  allMask?: boolean;
 }
 
 /** BERT-masked copy of the batch's tokens: inputs int32 [B, T], labels int32 [B, T] (−100 = ignore). */
@@ -23,6 +25,7 @@ export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { id
     maskId: spec.maskId,
     vocabSize: spec.vocabSize,
     rate: opts.rate ?? 0.15,
+    allMask: opts.allMask,
     wholeWord,
     seed: inputs.rng,
   });

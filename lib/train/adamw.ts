@@ -5,6 +5,8 @@
  * Decay is decoupled (not added to the gradient) and applied only where the store's `decay`
  * flag is true (false for biases, norms, embeddings, logit scale/bias). Everything runs in one
  * tf.tidy with the step count on the JS side: no per-step reads.
+ * Param groups (PyTorch's `param_groups`): a param created with `lrGroup: g` steps with
+ * lr · lrMultipliers[g] (and decays with that lr), e.g. SigLIP's logit scale and bias.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
@@ -18,6 +20,8 @@ export interface AdamWOptions {
   eps?: number;
   /** Decoupled weight decay, default 0.01 (PyTorch's default). */
   weightDecay?: number;
+  /** Learning-rate multiplier per param group (the store's `lrGroup`); other params use 1. */
+  lrMultipliers?: Record<string, number>;
 }
 
 interface Slot {
@@ -25,6 +29,8 @@ interface Slot {
   v: tf.Variable;
   /** The store's decay flag, fixed when the param was created. */
   decay: boolean;
+  /** lr multiplier of the param's group (1 outside any configured group). */
+  lrScale: number;
 }
 
 let counter = 0;
@@ -33,6 +39,7 @@ export class AdamW {
   readonly betas: [number, number];
   readonly eps: number;
   readonly weightDecay: number;
+  readonly lrMultipliers: Readonly<Record<string, number>>;
   /** Number of updates applied so far (t in the bias corrections). */
   step = 0;
   private readonly slots = new Map<string, Slot>();
@@ -44,6 +51,10 @@ export class AdamW {
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
+    this.lrMultipliers = { ...opts.lrMultipliers };
+    for (const [group, k] of Object.entries(this.lrMultipliers)) {
+      if (!(Number.isFinite(k) && k > 0)) throw new Error(`AdamW: lrMultipliers.${group} must be a positive finite number, got ${k}`);
+    }
     const [b1, b2] = this.betas;
     if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new Error(`AdamW: betas must be in [0, 1), got [${this.betas}]`);
     // Slots up front, so tf.memory().numTensors is flat from the first step on.
@@ -61,8 +72,8 @@ export class AdamW {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** t;
     const bc2 = 1 - b2 ** t;
-    const keep = this.weightDecay === 0 ? 1 : 1 - lr * this.weightDecay;
-    const h: Hyper = { b1, b2, bc1, bc2, eps: this.eps, lr, keep };
+    const hyper = (groupLr: number): Hyper => ({ b1, b2, bc1, bc2, eps: this.eps, lr: groupLr, keep: this.weightDecay === 0 ? 1 : 1 - groupLr * this.weightDecay });
+    const h = hyper(lr);
     const fused = MVLM_KERNELS.adamW && tf.getKernel(ADAMW_KERNEL, tf.getBackend()) != null;
     tf.tidy(() => {
       const update = fused ? kernelUpdate : tensorUpdate(h);
@@ -71,8 +82,9 @@ export class AdamW {
         if (g.shape.join(',') !== p.shape.join(',')) {
           throw new Error(`AdamW: gradient of ${name} has shape [${g.shape}] but the param is [${p.shape}]`);
         }
-        const { m, v, decay } = this.slot(name);
-        const [pNew, mNew, vNew] = update(p, g, m, v, decay ? h : { ...h, keep: 1 });
+        const { m, v, decay, lrScale } = this.slot(name);
+        const hp = lrScale === 1 ? h : hyper(lr * lrScale);
+        const [pNew, mNew, vNew] = update(p, g, m, v, decay ? hp : { ...hp, keep: 1 });
         m.assign(mNew);
         v.assign(vNew);
         p.assign(pNew);
@@ -120,7 +132,7 @@ export class AdamW {
       const info = this.store.list().find((p) => p.name === name);
       if (!info) throw new Error(`AdamW: param ${name} is not in the store`);
       const id = counter++;
-      s = { m: zerosVariable(info.variable.shape, `adamw_${id}_${name}.m`), v: zerosVariable(info.variable.shape, `adamw_${id}_${name}.v`), decay: info.decay };
+      s = { m: zerosVariable(info.variable.shape, `adamw_${id}_${name}.m`), v: zerosVariable(info.variable.shape, `adamw_${id}_${name}.v`), decay: info.decay, lrScale: (info.lrGroup && this.lrMultipliers[info.lrGroup]) || 1 };
       this.slots.set(name, s);
     }
     return s;
@@ -143,8 +155,10 @@ function tensorUpdate(step: Hyper): Update {
     const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
     const denom = tf.add(tf.sqrt(tf.div(vNew, bc2s)), eps);
     const stepDir = tf.div(tf.div(mNew, bc1s), denom);
-    const decayed = h.keep === 1 ? p : tf.mul(p, keepDecayed);
-    return [tf.sub(decayed, tf.mul(stepDir, lrs)), mNew, vNew];
+    // a param group with its own lr brings its own lr and keep (made only for those few params)
+    const own = h.lr !== step.lr;
+    const decayed = h.keep === 1 ? p : tf.mul(p, own ? c(h.keep) : keepDecayed);
+    return [tf.sub(decayed, tf.mul(stepDir, own ? c(h.lr) : lrs)), mNew, vNew];
   };
 }
 

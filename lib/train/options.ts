@@ -17,6 +17,19 @@ export const trainOptionsSchema = z.strictObject({
   weightDecay: z.number().nonnegative().default(0.05),
   betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
   eps: z.number().positive().default(1e-8),
+  /**
+   * Per-param-group learning-rate multipliers (lr · k for that group's params). SigLIP's logit
+   * scale and bias are two scalars whose gradient Adam normalises to a step of ~lr: at lr 1e-3 a
+   * bias that must travel several units needs thousands of steps, so give them k = 10.
+   */
+  lrMultipliers: z
+    .strictObject({
+      /** The learned log logit scale (every contrastive arm). */
+      logitScale: z.number().positive().optional(),
+      /** SigLIP's learned logit bias. */
+      logitBias: z.number().positive().optional(),
+    })
+    .default({}),
   /** Global-norm clip; 0 = off (the norm is still logged). */
   clipNorm: z.number().nonnegative().default(1),
   /** Micro-batches per optimizer update (gradients averaged). */

@@ -87,7 +87,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
   const root = new Rng(o.seed);
   const rngs = { data: root.fork('data'), loss: root.fork('loss') };
   const acc = new GradAccumulator(task.store);
-  const optimizer = new AdamW(task.store, { betas: o.betas, eps: o.eps, weightDecay: o.weightDecay });
+  const optimizer = new AdamW(task.store, { betas: o.betas, eps: o.eps, weightDecay: o.weightDecay, lrMultipliers: o.lrMultipliers as Record<string, number> });
   const monitor = new LossMonitor();
   let step = 0;
   let lastCheckpoint: string | null = null;

@@ -7,10 +7,10 @@ import { loadConfig } from '../../lib/config';
 import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
 import { readMetrics } from '../../lib/train';
 
-/** lit_use needs the USE files; test/experiment/lit.test.ts runs it on a tiny USE-format model. */
+/** lit_uL_use needs the USE files; test/experiment/lit.test.ts runs it on a tiny USE-format model. */
 const PRESETS = fs
   .readdirSync('experiments/configs')
-  .filter((f) => f.endsWith('.json') && f !== 'lit_use.json')
+  .filter((f) => f.endsWith('.json') && f !== 'lit_uL_use.json')
   .map((f) => f.slice(0, -5));
 /** Small and fast: every preset's model and objectives, on 24 shapes scenes, batch 4. */
 const SMALL = ['data.train=shapes', 'data.size=24', 'data.batchSize=4', 'train.logEvery=1', 'train.quiet=true'];

@@ -53,6 +53,20 @@ describe('masking/bertMask', () => {
     expectProportion(kept, chosen, 0.1 + 0.1 * hit, 'unchanged share');
   });
 
+  it('allMask (M3AE-style): every chosen token becomes [MASK], at the given rate, nothing else changes', () => {
+    const { inputs, labels, mask } = bertMaskArrays({ ...base(tokens, 3), rate: 0.75, allMask: true });
+    let chosen = 0;
+    tokens.forEach((row, b) =>
+      row.forEach((id, t) => {
+        if (!mask[b][t]) return expect(inputs[b][t]).to.equal(id);
+        chosen++;
+        expect(inputs[b][t]).to.equal(MASK);
+        expect(labels[b][t]).to.equal(id);
+      }),
+    );
+    expectProportion(chosen, eligible, 0.75, 'chosen rate');
+  });
+
   it('never chooses special tokens (padding included), even at rate 1', () => {
     const { mask, inputs } = bertMaskArrays({ ...base(tokens, 3), rate: 1 });
     tokens.forEach((row, b) =>

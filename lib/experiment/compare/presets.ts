@@ -81,7 +81,7 @@ export function armConfig(preset: ComparePreset, setting: DataSetting, arm: Arm,
     data: { train: setting.train, batchSize: setting.batchSize ?? preset.batchSize, maxLen: 16, vocabSize: 1000, size: setting.trainSize },
     model: { imageSize: 32, patchSize: 8, width: 128, depth: 2, heads: 4, embedDim: 128, ...arm.modules },
     objectives: arm.objectives,
-    train: { steps: preset.steps, lr: 1e-3, warmupSteps: Math.max(1, Math.round(preset.steps / 10)), weightDecay: 0.05, logEvery: Math.max(1, Math.round(preset.steps / 15)), seed, quiet: true },
+    train: { steps: preset.steps, lr: 1e-3, warmupSteps: Math.max(1, Math.round(preset.steps / 10)), weightDecay: 0.05, logEvery: Math.max(1, Math.round(preset.steps / 15)), seed, quiet: true, ...arm.train },
   };
   const config = validateConfig(ExperimentConfigSchema, applyOverrides(raw, sets.map(parseSetArg)), `arm ${arm.name} (--set)`);
   // a batch-size setting is the point of its arms: --set data.batchSize changes the other arms only
