@@ -21,6 +21,7 @@ export function clipTerm(model: VisionLanguageModel, imageEmb: tf.Tensor2D, text
 export function clipObjective(): Objective {
   return {
     name: 'clip',
+    trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
       const { imageEmb, textEmb } = pairEmbeddings(inputs);
@@ -32,6 +33,7 @@ export function clipObjective(): Objective {
 export function siglipObjective(): Objective {
   return {
     name: 'siglip',
+    trainsJointSpace: true,
     needs: ['logitBias'],
     terms: (inputs) => {
       const { imageEmb, textEmb } = pairEmbeddings(inputs);
@@ -46,6 +48,7 @@ export function flipObjective(opts: { dropRatio?: number } = {}): Objective {
   const ratio = opts.dropRatio ?? 0.5;
   return {
     name: 'flip',
+    trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
       const B = inputs.batch.images.shape[0];

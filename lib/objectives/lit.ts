@@ -10,6 +10,7 @@ export function litObjective(opts: { loss?: 'clip' | 'siglip' } = {}): Objective
   const loss = opts.loss ?? 'clip';
   return {
     name: 'lit',
+    trainsJointSpace: true,
     needs: loss === 'siglip' ? ['frozenText', 'logitBias'] : ['frozenText'],
     // every training caption embedded once, before step 1; steps then read the cache
     prepare: async (model, data) => {
