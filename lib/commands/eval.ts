@@ -43,7 +43,10 @@ export async function evalCommand(args: string[]): Promise<number> {
     } else {
       console.log(`${trained.dir} (step ${trained.step}) on ${splits.map((s) => `${s.name}=${s.dataset.name}`).join(', ')}`);
       const width = Math.max(...Object.keys(metrics).map((k) => k.length));
-      for (const [k, v] of Object.entries(metrics)) console.log(`  ${k.padEnd(width)}  ${Number.isInteger(v) ? v : v.toFixed(4)}`);
+      const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
+      for (const [k, s] of Object.entries(metrics)) {
+        console.log(`  ${k.padEnd(width)}  ${num(s.value)}${s.chance === undefined ? '' : `  (chance ${num(s.chance)})`}`);
+      }
     }
     return 0;
   } finally {

@@ -18,6 +18,12 @@ export interface PixelReconstructionInput {
   mask: DenseInput;
   /** Peak pixel value for PSNR (default 1, images in [0, 1]). */
   maxValue?: number;
+  /**
+   * Per-image scoring only: rescale each predicted (and baseline) patch to the true patch's mean and
+   * unbiased std (+1e-6), as norm-pix models must be to leave normalised space — so every model is
+   * given the same per-patch statistics and is scored on the structure inside the patch.
+   */
+  matchPatchStats?: boolean;
 }
 
 export interface PixelStats {
@@ -151,15 +157,21 @@ export async function pixelReconstructionPerImage(input: PixelReconstructionInpu
   }
   const [B, , P] = ps;
   const sums = await readAndDispose(tf.tidy(() => {
-    const pred = asTensor(input.pred, 'pred', 3);
-    const target = asTensor(input.target, 'target', 3);
+    const pred = asTensor(input.pred, 'pred', 3) as tf.Tensor3D;
+    const target = asTensor(input.target, 'target', 3) as tf.Tensor3D;
     const mask = asTensor(input.mask, 'mask', 2);
     const visible = tf.sub(1, mask); // [B, N]
     const nVisible = visible.sum(1, true); // [B, 1]
     // [B, N, P] * [B, N, 1] summed over N -> [B, P] -> [B, 1, P]: the mean visible patch
     const meanPatch = target.mul(visible.expandDims(2)).sum(1).div(nVisible.maximum(1)).expandDims(1);
-    const err = pred.sub(target).square().sum(2).mul(mask).sum(1); // [B]
-    const base = target.sub(meanPatch).square().sum(2).mul(mask).sum(1); // [B]
+    let guess = pred;
+    let baseline = meanPatch.tile([1, ps[1], 1]) as tf.Tensor3D; // [B, N, P]
+    if (input.matchPatchStats) {
+      guess = withPatchStatsOf(pred, target);
+      baseline = withPatchStatsOf(baseline, target);
+    }
+    const err = guess.sub(target).square().sum(2).mul(mask).sum(1); // [B]
+    const base = baseline.sub(target).square().sum(2).mul(mask).sum(1); // [B]
     return tf.concat([err, base, mask.sum(1), nVisible.reshape([B])]); // [4B]
   }));
   const mse: number[] = [];
@@ -174,6 +186,21 @@ export async function pixelReconstructionPerImage(input: PixelReconstructionInpu
   }
   const psnr = (m: number) => psnrFromMse(Math.max(m, MIN_MSE * maxValue * maxValue), maxValue);
   return { mse, psnr: mse.map(psnr), baselineMse, baselinePsnr: baselineMse.map(psnr) };
+}
+
+/** Each patch of `x` [B, N, P] standardised, then given the mean and unbiased std (+1e-6) of the same patch of `like`. */
+export function withPatchStatsOf(x: tf.Tensor3D, like: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const P = like.shape[2];
+    const stats = (t: tf.Tensor3D) => {
+      const mean = t.mean(-1, true);
+      const std = t.sub(mean).square().sum(-1, true).div(Math.max(1, P - 1)).add(1e-6).sqrt();
+      return { mean, std };
+    };
+    const a = stats(x);
+    const b = stats(like);
+    return x.sub(a.mean).div(a.std).mul(b.std).add(b.mean) as tf.Tensor3D;
+  });
 }
 
 export interface PerRowTokenStats {

@@ -10,6 +10,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { BackendInfo } from '../backend';
 import { applyOverrides, parseSetArg, validateConfig } from '../config';
 import { Dataset, loadDataset } from '../data';
+import { metricValues } from '../eval';
 import { forwardFlops } from '../bench/flops';
 import { ArmResult, CompareResults, writeReport } from '../report';
 import { Rng } from '../random';
@@ -112,7 +113,8 @@ async function runArm(
   const out = path.join(o.out, 'arms', `${label.replace(/[^\w@+.-]/g, '_')}-s${seed}`);
   const { experiment, result } = await runTraining(config, { out, overwrite: true, onStep });
   try {
-    const metrics = await evaluateModel({
+    // the study reads values only until it takes the per-item samples for its intervals
+    const metrics = metricValues(await evaluateModel({
       model: experiment.model,
       tokenizer: experiment.tokenizer,
       maxLen: config.data.maxLen,
@@ -120,7 +122,7 @@ async function runArm(
       objectives: experiment.objectives,
       probe: { train: experiment.train, maxTrain: preset.probe.maxTrain, steps: preset.probe.steps },
       seed,
-    });
+    }));
     const samples = result.history.length * config.data.batchSize * config.train.accumulate;
     return {
       name: label,
