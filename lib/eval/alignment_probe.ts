@@ -58,7 +58,7 @@ class Side {
       return [mean as tf.Tensor1D, tf.where(variance.greater(1e-12), variance.sqrt(), tf.onesLike(variance)) as tf.Tensor1D];
     });
     const init = Float32Array.from({ length: D * embedDim }, () => rng.normal() / Math.sqrt(D));
-    this.w = tf.variable(tf.tensor2d(init, [D, embedDim]), true);
+    this.w = tf.tidy(() => tf.variable(tf.tensor2d(init, [D, embedDim]), true)); // tidy frees the initial tensor
   }
 
   /** `[R, D]` -> unit-norm `[R, E]`. */
@@ -90,7 +90,7 @@ export async function fitAlignmentProbe(input: AlignmentProbeInput): Promise<Ali
   const rng = new Rng(seed);
   const image = new Side(imageX, embedDim, rng.fork('image'));
   const text = new Side(textX, embedDim, rng.fork('text'));
-  const logScale = tf.variable(tf.scalar(INIT_LOG_SCALE), true);
+  const logScale = tf.tidy(() => tf.variable(tf.scalar(INIT_LOG_SCALE), true));
   const opt = tf.train.adam(lr);
   const batchRng = rng.fork('batches');
   let order = batchRng.permutation(images.length);

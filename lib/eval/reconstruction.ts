@@ -138,14 +138,14 @@ export interface PerImagePixelStats {
   mse: number[];
   /** `[B]` PSNR of each image (peak `maxValue`), from `mse` (capped at 100 dB for maxValue 1). */
   psnr: number[];
-  /** `[B]` MSE of the mean-patch baseline: every masked patch predicted as the mean of the image's visible patches. */
+  /** `[B]` MSE of the mean-patch baseline: every masked patch predicted as the mean of the image's visible patches (NaN without one). */
   baselineMse: number[];
   baselinePsnr: number[];
 }
 
 /**
  * Masked-patch error of each image, and of the mean-patch baseline (what a model that only copies
- * the visible patches' average colour scores). Throws when an image has no masked or no visible patch.
+ * the visible patches' average colour scores). Throws when an image has no masked patch.
  */
 export async function pixelReconstructionPerImage(input: PixelReconstructionInput): Promise<PerImagePixelStats> {
   const maxValue = input.maxValue ?? 1;
@@ -178,11 +178,10 @@ export async function pixelReconstructionPerImage(input: PixelReconstructionInpu
   const baselineMse: number[] = [];
   for (let b = 0; b < B; b++) {
     const masked = sums[2 * B + b];
-    if (!(masked > 0) || !(sums[3 * B + b] > 0)) {
-      throw new Error(`pixelReconstructionPerImage: image ${b} of mask [${ms}] has ${masked} masked and ${sums[3 * B + b]} visible patches; both must be ≥ 1`);
-    }
+    if (!(masked > 0)) throw new Error(`pixelReconstructionPerImage: image ${b} of mask [${ms}] has no masked patch to score`);
     mse.push(sums[b] / (masked * P));
-    baselineMse.push(sums[B + b] / (masked * P));
+    // no visible patch, no mean-patch baseline
+    baselineMse.push(sums[3 * B + b] > 0 ? sums[B + b] / (masked * P) : NaN);
   }
   const psnr = (m: number) => psnrFromMse(Math.max(m, MIN_MSE * maxValue * maxValue), maxValue);
   return { mse, psnr: mse.map(psnr), baselineMse, baselinePsnr: baselineMse.map(psnr) };
@@ -266,9 +265,10 @@ export function pixelSamples(parts: readonly PerImagePixelStats[]): { psnr: Metr
   const all = <K extends keyof PerImagePixelStats>(k: K) => parts.flatMap((p) => p[k]);
   const baselinePsnr = all('baselinePsnr');
   const baselineMse = all('baselineMse');
+  const chance = (v: number[]) => (v.some(Number.isNaN) ? {} : { chance: meanOf(v) });
   return {
-    psnr: meanSample(all('psnr'), { chance: meanOf(baselinePsnr), higherIsBetter: true }),
-    mse: meanSample(all('mse'), { chance: meanOf(baselineMse), higherIsBetter: false }),
+    psnr: meanSample(all('psnr'), { ...chance(baselinePsnr), higherIsBetter: true }),
+    mse: meanSample(all('mse'), { ...chance(baselineMse), higherIsBetter: false }),
   };
 }
 
