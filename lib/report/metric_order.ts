@@ -5,7 +5,7 @@
  * representation diagnostics, and last what it all cost.
  */
 
-const GROUP_ORDER = ['retrieval', 'zeroshot', 'probe', 'compositional', 'recon', 'diag'];
+const GROUP_ORDER = ['retrieval', 'zeroshot', 'aligned_retrieval', 'aligned_zeroshot', 'probe', 'compositional', 'aligned_compositional', 'recon', 'diag'];
 const COST_GROUP = 'cost';
 /** Splits: in-style before cross-style; other split names follow alphabetically. */
 const SPLIT_ORDER = ['in', 'cross'];
@@ -13,8 +13,8 @@ const LEAF_ORDER = [
   'i2t_r1', 'i2t_r5', 'i2t_r10', 't2i_r1', 't2i_r5', 't2i_r10',
   'i2t_mean_rank', 'i2t_median_rank', 't2i_mean_rank', 't2i_median_rank',
   'top1', 'top5', 'balanced_acc', 'acc', 'l2',
-  'color', 'shape', 'size', 'relation', 'mean',
-  'psnr', 'mse', 'mlm_acc', 'mim_acc',
+  'colour', 'shape', 'size', 'relation', 'overall', 'macro',
+  'psnr', 'mse', 'mlm_acc', 'mlm_acc_noimage', 'mlm_acc_textonly', 'mim_acc',
   'alignment', 'uniformity', 'modality_gap', 'erank_image', 'erank_text',
   'wall_time_s', 'samples_per_s', 'gflops_per_step',
 ];
@@ -30,7 +30,7 @@ const KEY_LEAVES: Record<string, (leaf: string) => boolean> = {
   [COST_GROUP]: () => true,
 };
 /** Metrics where larger is better, for reading the plots; anything else is not assumed. */
-const ACCURACY_LEAF = /(_r\d+|top\d+|acc|^color$|^shape$|^size$|^relation$)$/;
+const ACCURACY_LEAF = /(_r\d+|top\d+|acc|acc_noimage|acc_textonly|^colour$|^shape$|^size$|^relation$|^overall$|^macro$)$/;
 
 export interface MetricName {
   group: string;

@@ -26,11 +26,11 @@ describe('report/summary', () => {
   it('orders metrics: retrieval, zero-shot, probe, compositional, recon, diag, unknown, cost', () => {
     const shuffled = [
       'cost/wall_time_s', 'diag/modality_gap', 'recon/psnr', 'zeroshot/top1', 'custom/x', 'probe/acc',
-      'retrieval/cross/i2t_r5', 'retrieval/in/t2i_r1', 'retrieval/in/i2t_r10', 'compositional/color', 'recon/mse',
+      'retrieval/cross/i2t_r5', 'retrieval/in/t2i_r1', 'retrieval/in/i2t_r10', 'compositional/colour', 'recon/mse',
     ];
     expect(orderMetrics(shuffled)).to.deep.equal([
       'retrieval/in/i2t_r10', 'retrieval/in/t2i_r1', 'retrieval/cross/i2t_r5', 'zeroshot/top1', 'probe/acc',
-      'compositional/color', 'recon/psnr', 'recon/mse', 'diag/modality_gap', 'custom/x', 'cost/wall_time_s',
+      'compositional/colour', 'recon/psnr', 'recon/mse', 'diag/modality_gap', 'custom/x', 'cost/wall_time_s',
     ]);
     expect(compareMetrics('retrieval/in/i2t_r1', 'retrieval/in/i2t_r5')).to.be.lessThan(0);
   });
