@@ -21,7 +21,7 @@ export interface AlignmentProbeInput {
   textToImage: IntInput;
   /** Width E of the joint space fitted. */
   embedDim: number;
-  /** CLIP steps (default 300). */
+  /** CLIP steps (default 200). */
   steps?: number;
   /** Images per step, each with one of its captions drawn at random (default 128, capped at N). */
   batchSize?: number;
@@ -61,9 +61,14 @@ class Side {
     this.w = tf.tidy(() => tf.variable(tf.tensor2d(init, [D, embedDim]), true)); // tidy frees the initial tensor
   }
 
-  /** `[R, D]` -> unit-norm `[R, E]`. */
-  embed(x: tf.Tensor2D): tf.Tensor2D {
-    return l2NormalizeRows(tf.matMul(x.sub(this.mean).div(this.std) as tf.Tensor2D, this.w));
+  /** `[R, D]` -> standardised `[R, D]`. */
+  standardise(x: tf.Tensor2D): tf.Tensor2D {
+    return x.sub(this.mean).div(this.std) as tf.Tensor2D;
+  }
+
+  /** Standardised `[R, D]` -> unit-norm `[R, E]`. */
+  project(z: tf.Tensor2D): tf.Tensor2D {
+    return l2NormalizeRows(tf.matMul(z, this.w));
   }
 
   dispose(): void {
@@ -72,7 +77,7 @@ class Side {
 }
 
 export async function fitAlignmentProbe(input: AlignmentProbeInput): Promise<AlignmentProbe> {
-  const { embedDim, steps = 300, lr = 0.01, seed } = input;
+  const { embedDim, steps = 200, lr = 0.01, seed } = input;
   const is = shapeOf(input.imageX);
   const ts = shapeOf(input.textX);
   if (is.length !== 2 || ts.length !== 2) throw new Error(`alignmentProbe: imageX [${is}] and textX [${ts}] must be [rows, D]`);
@@ -90,6 +95,9 @@ export async function fitAlignmentProbe(input: AlignmentProbeInput): Promise<Ali
   const rng = new Rng(seed);
   const image = new Side(imageX, embedDim, rng.fork('image'));
   const text = new Side(textX, embedDim, rng.fork('text'));
+  // standardised once: a step is then two gathers, two matMuls and the loss
+  const imageZ = tf.tidy(() => image.standardise(imageX));
+  const textZ = tf.tidy(() => text.standardise(textX));
   const logScale = tf.tidy(() => tf.variable(tf.scalar(INIT_LOG_SCALE), true));
   const opt = tf.train.adam(lr);
   const batchRng = rng.fork('batches');
@@ -104,20 +112,20 @@ export async function fitAlignmentProbe(input: AlignmentProbeInput): Promise<Ali
       const captions = rows.map((i) => captionsOf[i][batchRng.int(captionsOf[i].length)]);
       last?.dispose();
       last = tf.tidy(() => {
-        const xi = tf.gather(imageX, tf.tensor1d(rows, 'int32'));
-        const xt = tf.gather(textX, tf.tensor1d(captions, 'int32'));
-        return opt.minimize(() => clipLoss({ imageEmb: image.embed(xi), textEmb: text.embed(xt), logitScale: logScale.exp() as tf.Scalar }), true, [image.w, text.w, logScale])!;
+        const zi = tf.gather(imageZ, tf.tensor1d(rows, 'int32'));
+        const zt = tf.gather(textZ, tf.tensor1d(captions, 'int32'));
+        return opt.minimize(() => clipLoss({ imageEmb: image.project(zi), textEmb: text.project(zt), logitScale: logScale.exp() as tf.Scalar }), true, [image.w, text.w, logScale])!;
       });
       tf.tidy(() => logScale.assign(tf.clipByValue(logScale, 0, MAX_LOG_SCALE) as tf.Scalar));
     }
   } finally {
     opt.dispose();
-    tf.dispose([imageX, textX]);
+    tf.dispose([imageX, textX, imageZ, textZ]);
   }
   const finalLoss = last ? (await last.data())[0] : NaN;
   last?.dispose();
   logScale.dispose();
-  const embedWith = (side: Side, who: string) => (x: DenseInput) => tf.tidy(() => side.embed(asMatrix(x, who)));
+  const embedWith = (side: Side, who: string) => (x: DenseInput) => tf.tidy(() => side.project(side.standardise(asMatrix(x, who))));
   return {
     embedImages: embedWith(image, 'alignmentProbe.embedImages'),
     embedTexts: embedWith(text, 'alignmentProbe.embedTexts'),

@@ -25,7 +25,7 @@ import {
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
 import { Rng } from '../random';
-import { HostMatrix, captionFeatures, embedCaptions, embedImages } from './embed';
+import { HostMatrix, captionFeatures, embedImages } from './embed';
 import { EVAL_SEED } from './eval_masks';
 import { reconstructionMetrics } from './reconstruct_eval';
 
@@ -57,7 +57,7 @@ export interface EvaluateOptions {
    * are fitted on: the first `maxTrain` items (default 1000) of a fixed shuffle, the same for every arm.
    */
   probe?: { train: Dataset; maxTrain?: number; steps?: number };
-  /** Alignment probe budget (defaults: 300 CLIP steps of 128 pairs, Adam lr 0.01). */
+  /** Alignment probe budget (defaults: 200 CLIP steps of 128 pairs, Adam lr 0.01). */
   align?: { steps?: number; batchSize?: number; lr?: number };
   /** Groups to run (default all: EVAL_GROUPS). */
   groups?: readonly EvalGroup[];
@@ -109,6 +109,28 @@ function pickRows(m: HostMatrix, rows: number[]): HostMatrix {
 
 /** Embeds texts into one space: the model's own, or an alignment probe's. */
 type TextEmbedder = (texts: string[]) => Promise<HostMatrix>;
+
+/** Caption probe features and own-space embeddings, each distinct text through the text tower once per evaluation. */
+class TextTable {
+  private readonly rows = new Map<string, { features: Float32Array; emb?: Float32Array }>();
+
+  constructor(private readonly o: EvaluateOptions, private readonly joint: boolean) {}
+
+  /** `[texts.length, D]` rows of `which` for `texts`. */
+  async get(texts: string[], which: 'features' | 'emb'): Promise<HostMatrix> {
+    const missing = [...new Set(texts.filter((t) => !this.rows.has(t)))];
+    if (missing.length) {
+      const { features, emb } = await captionFeatures(this.o.model, this.o.tokenizer, missing, this.o.maxLen, this.joint);
+      const row = (m: HostMatrix, i: number) => m.data.slice(i * m.shape[1], (i + 1) * m.shape[1]);
+      missing.forEach((t, i) => this.rows.set(t, { features: row(features, i), emb: emb && row(emb, i) }));
+    }
+    const picked = texts.map((t) => this.rows.get(t)![which]!);
+    const cols = picked[0]?.length ?? 0;
+    const data = new Float32Array(texts.length * cols);
+    picked.forEach((r, i) => data.set(r, i * cols));
+    return { data, shape: [texts.length, cols] };
+  }
+}
 
 /** Image–true caption vs image–hard negative pairs of `shapes`-like datasets (undefined elsewhere). */
 async function compositional(dataset: Dataset, imageEmb: HostMatrix, embed: TextEmbedder): Promise<EvalContext['compositional']> {
@@ -174,7 +196,7 @@ async function alignmentProbe(o: EvaluateOptions, train: Dataset, trainImages: H
   const { captions, owner } = allCaptions(train);
   return fitAlignmentProbe({
     imageX: trainImages,
-    textX: await captionFeatures(o.model, o.tokenizer, captions, o.maxLen),
+    textX: (await captionFeatures(o.model, o.tokenizer, captions, o.maxLen)).features,
     textToImage: owner,
     embedDim: o.model.cfg.embedDim,
     steps: o.align?.steps,
@@ -202,19 +224,22 @@ export async function evaluateModel(o: EvaluateOptions): Promise<MetricSamples> 
   const alignedEvaluators = groups.has('aligned') ? [zeroShotEvaluator, retrievalEvaluator, compositionalEvaluator] : [];
   const train = o.probe && (groups.has('probe') || alignedEvaluators.length) ? probeSubset(o) : undefined;
   const trainImages = train ? (await embedImages(o.model, train, false)).features : undefined;
+ 
   const aligned = alignedEvaluators.length && train ? await alignmentProbe(o, train, trainImages!) : undefined;
+ 
   const metrics: MetricSamples = {};
+  const texts = new TextTable(o, jointEvaluators.length > 0);
   let firstFeatures: HostMatrix | undefined;
   try {
     for (const split of o.splits) {
       const { emb, features } = await embedImages(o.model, split.dataset, jointEvaluators.length > 0);
       firstFeatures ??= features;
       if (emb) {
-        const own: TextEmbedder = (texts) => embedCaptions(o.model, o.tokenizer, texts, o.maxLen);
+        const own: TextEmbedder = (t) => texts.get(t, 'emb');
         Object.assign(metrics, await jointMetrics(split, emb, own, jointEvaluators, ''));
       }
       if (aligned) {
-        const viaProbe: TextEmbedder = async (texts) => toHost(aligned.embedTexts(await captionFeatures(o.model, o.tokenizer, texts, o.maxLen)));
+        const viaProbe: TextEmbedder = async (t) => toHost(aligned.embedTexts(await texts.get(t, 'features')));
         Object.assign(metrics, await jointMetrics(split, await toHost(aligned.embedImages(features)), viaProbe, alignedEvaluators, 'aligned_'));
       }
       if (groups.has('recon') && o.objectives) {
