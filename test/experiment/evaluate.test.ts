@@ -101,4 +101,21 @@ describe('experiment: evaluateModel, one protocol for every arm', function () {
       experiment.model.dispose();
     }
   });
+
+  it('flava, m3ae and mlm+mae name each masked-text score by what the model saw', async () => {
+    const expected: Record<string, string[]> = {
+      flava: ['mim_acc', 'mlm_acc', 'mlm_acc_noimage', 'mlm_acc_textonly'],
+      m3ae: ['mlm_acc', 'mlm_acc_noimage', 'mse', 'psnr'],
+      mlm: ['mlm_acc_textonly'],
+    };
+    for (const [preset, leaves] of Object.entries(expected)) {
+      const { experiment, base } = await setup(preset);
+      try {
+        const m = await expectNoLeak(() => evaluateModel({ ...base, groups: ['recon'] }));
+        expect(Object.keys(m).map((k) => k.split('/')[2]).sort(), preset).to.deep.equal(leaves);
+      } finally {
+        experiment.model.dispose();
+      }
+    }
+  });
 });
