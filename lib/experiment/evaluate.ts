@@ -256,7 +256,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<MetricSamples> 
   return metrics;
 }
 
-/** Linear probe on the probe feature: train/val from the train subset (last fifth validates), test = the first eval split. */
+/** Linear probe on the probe feature: train/val from the train subset (its first fifth validates), test = the first eval split. */
 async function probeMetrics(o: EvaluateOptions, train: Dataset, trainX: HostMatrix, testX: HostMatrix): Promise<MetricSamples> {
   const test = o.splits[0].dataset;
   const trainLabels = labelsOf(train);
