@@ -11,6 +11,20 @@ export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   return out;
 }
 
+/** Run `fn` with console.log/error captured; returns its result and the printed text. */
+export async function captured<T>(fn: () => Promise<T>): Promise<{ result: T; out: string; err: string }> {
+  const [log, error] = [console.log, console.error];
+  let out = '';
+  let err = '';
+  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
+  try {
+    return { result: await fn(), out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}
+
 /** Max relative error |a-b| / max(|b|, floor) over two flat arrays of equal length. */
 export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<number>, floor = 1e-6): number {
   expect(actual.length, 'length').to.equal(expected.length);

@@ -1,36 +1,45 @@
 /** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel]`. */
 import { initBackend } from '../backend';
+import { Command, Option } from 'commander';
 import { BenchConfig, SMALL, TINY, formatBench, runBench } from '../bench';
+import { commandParser, integer, runCommand, runs } from './program';
 
-export const BENCH_USAGE = 'bench [--json] [--config tiny|small|all] [--steps N] [--parallel] [--no-objectives] [--no-flip]   training-step time, MFU, top kernels';
-
-function flagValue(args: string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-  return v;
+interface BenchOptions {
+  json?: boolean;
+  config: 'tiny' | 'small' | 'all';
+  steps: number;
+  objectives: boolean;
+  flip: boolean;
+  parallel?: boolean;
 }
 
-export async function benchCommand(args: string[]): Promise<number> {
-  const known = new Set(['--json', '--config', '--steps', '--no-objectives', '--no-flip', '--parallel']);
-  const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !['--config', '--steps'].includes(args[i - 1]));
-  if (unknown.length) throw new Error(`bench: unknown option(s) ${unknown.join(', ')}\nusage: mvlm ${BENCH_USAGE}`);
-  const json = args.includes('--json');
-  const which = flagValue(args, '--config') ?? 'all';
-  const table: Record<string, BenchConfig[]> = { tiny: [TINY], small: [SMALL], all: [TINY, SMALL] };
-  const configs = table[which];
-  if (!configs) throw new Error(`bench: --config must be tiny, small or all, got '${which}'`);
-  const stepsArg = flagValue(args, '--steps');
-  const steps = stepsArg === undefined ? 10 : Number(stepsArg);
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`bench: --steps must be a positive integer, got '${stepsArg}'`);
+export function benchParser(): Command {
+  const cmd = commandParser('bench', 'training-step time, MFU and top kernels')
+    .option('--json', 'print the result as JSON')
+    .addOption(new Option('--config <which>', 'model sizes to time').choices(['tiny', 'small', 'all']).default('all'))
+    .option('--steps <n>', 'timed steps per row', integer(1), 10)
+    .option('--parallel', 'a data-parallel row per config, 2 workers vs 1 (needs 2 free cores)')
+    .option('--no-objectives', 'skip the row per registered objective on tiny')
+    .option('--no-flip', 'skip the FLIP (patch dropout) row of each config');
+  return runs(cmd, bench);
+}
+
+export function benchCommand(args: string[]): Promise<number> {
+  return runCommand(benchParser(), args);
+}
+
+async function bench(values: BenchOptions): Promise<number> {
+  const json = values.json;
+  const table: Record<BenchOptions['config'], BenchConfig[]> = { tiny: [TINY], small: [SMALL], all: [TINY, SMALL] };
+  const configs = table[values.config];
+  const steps = values.steps;
   await initBackend({ quiet: json });
   const result = await runBench({
     configs,
     steps,
-    objectives: !args.includes('--no-objectives'),
-    flip: !args.includes('--no-flip'),
-    parallel: args.includes('--parallel'),
+    objectives: values.objectives,
+    flip: values.flip,
+    parallel: values.parallel,
     onRow: (row) => console.error(`[bench] ${row.name}: ${row.stepMs.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}`),
   });
   console.log(json ? JSON.stringify(result) : formatBench(result));

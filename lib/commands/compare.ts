@@ -1,26 +1,36 @@
 /** `mvlm compare [--preset smoke|quick|full] [--arms a,b,c] [--set key=value]... [--out DIR] [--quiet]` */
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { COMPARE_PRESETS, runCompare } from '../experiment';
 import { resultsText } from '../report';
+import { collect, commandParser, runCommand, runs } from './program';
 
-export const COMPARE_USAGE = `compare [--preset ${Object.keys(COMPARE_PRESETS).join('|')}] [--arms a,b,c] [--set key=value]... [--out DIR] [--quiet]`;
+interface CompareOptions {
+  preset: string;
+  arms?: string;
+  set?: string[];
+  out?: string;
+  quiet?: boolean;
+}
 
-export async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      preset: { type: 'string', default: 'quick' },
-      arms: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      quiet: { type: 'boolean' },
-    },
-    strict: true,
-  });
+export function compareParser(): Command {
+  const cmd = commandParser('compare', 'the compare-objectives study: every arm on the same budget, then an HTML report')
+    .addOption(new Option('--preset <name>', 'study size').choices(Object.keys(COMPARE_PRESETS)).default('quick'))
+    .option('--arms <a,b,c>', 'run only these arms (comma-separated)')
+    .option('--set <key=value>', 'override one config key in every arm (repeatable)', collect)
+    .option('--out <dir>', 'report folder (default runs/compare-TIME)')
+    .option('--quiet', 'one line per arm instead of a progress bar');
+  return runs(cmd, compare);
+}
+
+export function compareCommand(args: string[]): Promise<number> {
+  return runCommand(compareParser(), args);
+}
+
+async function compare(values: CompareOptions): Promise<number> {
   const backend = await initBackend();
-  const preset = values.preset!;
+  const preset = values.preset;
   const out = values.out ?? path.join('runs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const t0 = Date.now();
   const { results, reportPath } = await runCompare({

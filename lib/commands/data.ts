@@ -1,69 +1,50 @@
 /**
- * `mvlm data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]
+ * `mvlm data SPEC [--split train|test|all] [--image-size 32] [--json] [--preview grid.png] [--skip-bad]
  * [--seed 0] [--size N] [--vocab-size 1000]`: size, split sizes, classes, captions per image, caption
  * lengths and vocabulary statistics (tokenizer built on the training split); `--preview` writes a
  * PNG grid of the first items with their captions.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DATASET_SPECS, Split, SubwordTokenizer, captionCorpus, datasetStats, loadDataset, skippedSummary, writePreview } from '../data';
+import { Command, Option } from 'commander';
+import { DATASET_SPECS, SPLIT_CHOICES, SplitChoice, SubwordTokenizer, captionCorpus, datasetStats, loadDataset, skippedSummary, writePreview } from '../data';
+import { commandParser, integer, runCommand, runs } from './program';
 
-const USAGE = `usage: mvlm data SPEC [--split train|test] [--image-size 32] [--json] [--preview grid.png] [--skip-bad] [--seed 0] [--size N] [--vocab-size 1000]
-  SPEC: ${DATASET_SPECS.join(' | ')}`;
-
-interface DataArgs {
-  spec: string;
-  split: Split;
+interface DataOptions {
+  split: SplitChoice;
   imageSize: number;
-  json: boolean;
+  json?: boolean;
   preview?: string;
-  skipBad: boolean;
+  skipBad?: boolean;
   seed: number;
   size?: number;
   vocabSize: number;
 }
 
-function parseArgs(args: string[]): DataArgs {
-  const out: Partial<DataArgs> = { split: 'train', imageSize: 32, json: false, skipBad: false, seed: 0, vocabSize: 1000 };
-  const int = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isInteger(n)) throw new Error(`${flag} needs an integer, got ${v ?? 'nothing'}\n${USAGE}`);
-    return n;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') out.json = true;
-    else if (a === '--skip-bad') out.skipBad = true;
-    else if (a === '--split') {
-      const v = args[++i];
-      if (v !== 'train' && v !== 'test') throw new Error(`--split must be train or test, got ${v ?? 'nothing'}`);
-      out.split = v;
-    } else if (a === '--image-size') out.imageSize = int(a, args[++i]);
-    else if (a === '--seed') out.seed = int(a, args[++i]);
-    else if (a === '--size') out.size = int(a, args[++i]);
-    else if (a === '--vocab-size') out.vocabSize = int(a, args[++i]);
-    else if (a === '--preview') {
-      out.preview = args[++i];
-      if (!out.preview) throw new Error(`--preview needs a file name\n${USAGE}`);
-    } else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);
-    else if (out.spec === undefined) out.spec = a;
-    else throw new Error(`unexpected argument ${a}\n${USAGE}`);
-  }
-  if (!out.spec) throw new Error(`missing SPEC\n${USAGE}`);
-  return out as DataArgs;
+export function dataParser(): Command {
+  const cmd = commandParser('data', 'dataset statistics and a preview grid')
+    .argument('<spec>', `dataset: ${DATASET_SPECS.join(' | ')}`)
+    .addOption(new Option('--split <split>', 'items described: the train split, the test split, or all items in file order').choices(SPLIT_CHOICES).default('train'))
+    .option('--image-size <n>', 'square image side in pixels', integer(), 32)
+    .option('--json', 'print the statistics as JSON')
+    .option('--preview <file.png>', 'write a PNG grid of the first items with their captions')
+    .option('--skip-bad', 'skip bad jsonl/coco items (and list them) instead of failing')
+    .option('--seed <n>', 'shapes: which scenes', integer(), 0)
+    .option('--size <n>', 'keep the first N items (shapes: N scenes per split)', integer(1))
+    .option('--vocab-size <n>', 'tokenizer size for the token statistics', integer(1), 1000);
+  return runs(cmd, describe);
+}
+
+export function dataCommand(args: string[]): Promise<number> {
+  return runCommand(dataParser(), args);
 }
 
 const fmt = (s: { min: number; mean: number; max: number }) => `min ${s.min}  mean ${s.mean}  max ${s.max}`;
 
-export async function dataCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const a = parseArgs(args);
+async function describe(a: DataOptions, [spec]: string[]): Promise<number> {
   const options = { imageSize: a.imageSize, seed: a.seed, skipBad: a.skipBad, size: a.size, quiet: true };
-  const dataset = await loadDataset(a.spec, { ...options, split: a.split });
-  const train = a.split === 'train' ? dataset : await loadDataset(a.spec, { ...options, split: 'train' });
+  const dataset = await loadDataset(spec, { ...options, split: a.split });
+  const train = a.split === 'train' ? dataset : await loadDataset(spec, { ...options, split: 'train' });
   const tokenizer = SubwordTokenizer.build(captionCorpus(train), { vocabSize: a.vocabSize });
   const stats = datasetStats(dataset, tokenizer);
   if (a.preview) {

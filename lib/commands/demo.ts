@@ -1,5 +1,6 @@
 /** `mvlm demo` (what `npm start` runs until the compare experiment lands): a tour of the losses. */
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { initBackend } from '../backend';
 import { l2Normalize } from '../core/select';
 import {
@@ -13,6 +14,7 @@ import {
   siglipLoss,
 } from '../losses';
 import { Rng } from '../random';
+import { commandParser, runCommand, runs } from './program';
 
 /** [B, D] L2-normalised rows; texts are noisy copies of the images so pairs are findable. */
 function pairedEmbeddings(rng: Rng, B: number, D: number): { imageEmb: tf.Tensor2D; textEmb: tf.Tensor2D } {
@@ -28,7 +30,15 @@ function sparseLabels(rng: Rng, B: number, T: number, V: number, rate: number): 
   return tf.tensor2d(values, [B, T], 'int32');
 }
 
-export async function demoCommand(_args: string[]): Promise<number> {
+export function demoParser(): Command {
+  return runs(commandParser('demo', 'a short tour of the loss library on random tensors'), demo);
+}
+
+export function demoCommand(args: string[]): Promise<number> {
+  return runCommand(demoParser(), args);
+}
+
+async function demo(): Promise<number> {
   const info = await initBackend();
   const rng = new Rng(0);
   const [B, D, T, V] = [8, 32, 12, 100];

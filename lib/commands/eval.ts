@@ -1,10 +1,29 @@
-/** `mvlm eval --checkpoint DIR [--dataset SPEC] [--json]`: every evaluator that applies. */
-import { parseArgs } from 'util';
+/** `mvlm eval --checkpoint DIR [--dataset SPEC] [--split test|train|all] [--json]`: every evaluator that applies. */
+import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
-import { loadDataset } from '../data';
+import { SPLIT_CHOICES, SplitChoice, loadDataset } from '../data';
 import { EvalSplit, evaluateModel, loadTrainedModel } from '../experiment';
+import { commandParser, runCommand, runs } from './program';
 
-export const EVAL_USAGE = 'eval --checkpoint DIR [--dataset SPEC] [--json]';
+interface EvalOptions {
+  checkpoint: string;
+  dataset?: string;
+  split: SplitChoice;
+  json?: boolean;
+}
+
+export function evalParser(): Command {
+  const cmd = commandParser('eval', 'evaluate a checkpoint with every evaluator that applies')
+    .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+    .option('--dataset <spec>', "dataset to score (default: the run's training dataset, and its cross-style partner for emoji)")
+    .addOption(new Option('--split <split>', 'items scored: the test split, the train split, or all items in file order').choices(SPLIT_CHOICES).default('test'))
+    .option('--json', 'print the metrics as JSON');
+  return runs(cmd, evaluate);
+}
+
+export function evalCommand(args: string[]): Promise<number> {
+  return runCommand(evalParser(), args);
+}
 
 /** Cross-style partner of an emoji spec (trained on one style, tested on the other). */
 function crossStyle(spec: string): string | undefined {
@@ -13,35 +32,33 @@ function crossStyle(spec: string): string | undefined {
   return undefined;
 }
 
-export async function evalCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { checkpoint: { type: 'string' }, dataset: { type: 'string' }, json: { type: 'boolean' } },
-    strict: true,
-  });
-  if (!values.checkpoint) throw new Error(`eval needs --checkpoint DIR\nusage: mvlm ${EVAL_USAGE}`);
+async function evaluate(values: EvalOptions): Promise<number> {
   await initBackend({ quiet: values.json });
   const trained = await loadTrainedModel(values.checkpoint);
   try {
     const spec = values.dataset ?? trained.config.data.train;
     const imageSize = trained.config.model.imageSize;
-    const splits: EvalSplit[] = [{ name: 'in', dataset: await loadDataset(spec, { split: 'test', imageSize, quiet: true }) }];
+    const split = values.split;
+    const splits: EvalSplit[] = [{ name: 'in', dataset: await loadDataset(spec, { split, imageSize, quiet: true }) }];
     const cross = values.dataset ? undefined : crossStyle(spec);
-    if (cross) splits.push({ name: 'cross', dataset: await loadDataset(cross, { split: 'test', imageSize, quiet: true }) });
-    const probeTrain = await loadDataset(spec, { split: 'train', imageSize, quiet: true });
+    if (cross) splits.push({ name: 'cross', dataset: await loadDataset(cross, { split, imageSize, quiet: true }) });
+    // the probes fit on the train split, so they are only fair when the scored items are all outside it
+    const probeTrain = split === 'test' ? await loadDataset(spec, { split: 'train', imageSize, quiet: true }) : undefined;
+    if (!probeTrain) console.error(`linear and alignment probes skipped: --split ${split} scores the items they would be fitted on`);
     const metrics = await evaluateModel({
       model: trained.model,
       tokenizer: trained.tokenizer,
       maxLen: trained.config.data.maxLen,
       splits,
       objectives: trained.objectives,
-      probe: { train: probeTrain },
+      probe: probeTrain && { train: probeTrain },
       seed: trained.config.train.seed,
     });
     if (values.json) {
-      console.log(JSON.stringify({ checkpoint: trained.dir, step: trained.step, dataset: spec, metrics }, null, 2));
+      const items = Object.fromEntries(splits.map((s) => [s.name, s.dataset.size]));
+      console.log(JSON.stringify({ checkpoint: trained.dir, step: trained.step, dataset: spec, split, items, metrics }, null, 2));
     } else {
-      console.log(`${trained.dir} (step ${trained.step}) on ${splits.map((s) => `${s.name}=${s.dataset.name}`).join(', ')}`);
+      console.log(`${trained.dir} (step ${trained.step}) on ${splits.map((s) => `${s.name}=${s.dataset.name} (${split}, ${s.dataset.size} items)`).join(', ')}`);
       const width = Math.max(...Object.keys(metrics).map((k) => k.length));
       const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
       for (const [k, s] of Object.entries(metrics)) {

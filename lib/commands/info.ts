@@ -1,8 +1,18 @@
 /** `mvlm info [--json]`: backend, versions, tfjs-node / wasm SIMD / threads availability. */
+import { Command } from 'commander';
 import { initBackend } from '../backend';
+import { commandParser, runCommand, runs } from './program';
 
-export async function infoCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
+export function infoParser(): Command {
+  const cmd = commandParser('info', 'backend, versions, tfjs-node / wasm SIMD / threads').option('--json', 'print the result as JSON');
+  return runs(cmd, info);
+}
+
+export function infoCommand(args: string[]): Promise<number> {
+  return runCommand(infoParser(), args);
+}
+
+async function info({ json }: { json?: boolean }): Promise<number> {
   const result = await initBackend({ quiet: json });
   if (json) {
     console.log(JSON.stringify(result, null, 2));

@@ -1,36 +1,57 @@
 /**
  * `mvlm train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--workers N] [--overwrite] [--quiet]`
+ * `mvlm train --list-configs`: the presets shipped with mvlm, one line each.
  * `--workers N`: data-parallel over N worker threads (each step's batch cut into N shards).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { Command } from 'commander';
 import { initBackend } from '../backend';
-import { loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
+import { listPresets, loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
 import { ExperimentConfigSchema, runTraining } from '../experiment';
+import { collect, commandParser, integer, runCommand, runs } from './program';
 
-export const TRAIN_USAGE = 'train --config NAME|PATH [--steps N] [--out DIR] [--resume DIR] [--set key=value]... [--workers N] [--overwrite] [--quiet]';
+interface TrainOptions {
+  config?: string;
+  listConfigs?: boolean;
+  steps?: number;
+  out?: string;
+  resume?: string;
+  set?: string[];
+  workers?: number;
+  overwrite?: boolean;
+  quiet?: boolean;
+}
 
-export async function trainCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      steps: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      workers: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-    strict: true,
-  });
+export function trainParser(): Command {
+  const cmd = commandParser('train', 'train a model from a config preset or JSON file')
+    .option('--config <name|path>', 'preset name (see --list-configs) or path to a JSON config')
+    .option('--list-configs', 'list the config presets with their descriptions and exit')
+    .option('--steps <n>', 'training steps (same as --set train.steps=N)', integer(1))
+    .option('--out <dir>', 'run folder (default runs/NAME-TIME)')
+    .option('--resume <dir>', 'continue the run in DIR from its newest checkpoint')
+    .option('--set <key=value>', 'override one config key, e.g. model.width=64 (repeatable)', collect)
+    .option('--workers <n>', 'data-parallel over N worker threads', integer(1))
+    .option('--overwrite', 'start over in an --out folder that already has checkpoints')
+    .option('--quiet', 'no progress bar or log lines');
+  return runs(cmd, train);
+}
+
+export function trainCommand(args: string[]): Promise<number> {
+  return runCommand(trainParser(), args);
+}
+
+async function train(values: TrainOptions): Promise<number> {
+  if (values.listConfigs) {
+    const presets = listPresets();
+    const width = Math.max(...presets.map((p) => p.name.length));
+    for (const p of presets) console.log(`${p.name.padEnd(width)}  ${p.description}`);
+    return 0;
+  }
   const sets = [...(values.set ?? [])];
   if (values.steps !== undefined) sets.push(`train.steps=${values.steps}`);
   if (values.quiet) sets.push('train.quiet=true');
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer, got '${values.workers}'`);
+  const workers = values.workers;
   await initBackend();
   let config;
   let configFile: string;
@@ -41,7 +62,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: unknown };
     config = validateConfig(ExperimentConfigSchema, applyOverrides(saved.config, sets.map(parseSetArg)), configFile);
   } else {
-    if (!values.config) throw new Error(`train needs --config NAME|PATH\nusage: mvlm ${TRAIN_USAGE}`);
+    if (!values.config) throw new Error('train needs --config NAME|PATH (see mvlm train --help)');
     ({ config, file: configFile } = loadConfig(ExperimentConfigSchema, values.config, sets));
   }
   const name = path.basename(configFile, '.json');

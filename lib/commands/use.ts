@@ -4,13 +4,11 @@
  * `mvlm use tiny --out D [--seed S]`       write the tiny USE-format test model (no network)
  * D defaults to $MVLM_USE_DIR.
  */
-import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
 import { initBackend } from '../backend';
 import { loadUseTower, useFetchInstructions, useFilesStatus, USE_ENV_VAR, writeTinyUseModel } from '../pretrained';
-
-const USAGE = `usage: mvlm use fetch-instructions [--dir D] | check [--dir D] | tiny --out D [--seed S]
-  D defaults to $${USE_ENV_VAR}`;
+import { commandParser, integer, runCommand, runs } from './program';
 
 const CHECK_SENTENCES = ['a cat sits on the mat', 'a red car in the sky'];
 
@@ -42,33 +40,35 @@ async function check(dir: string | undefined): Promise<number> {
   }
 }
 
-export async function useCommand(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  let values: { dir?: string; out?: string; seed?: string };
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: { dir: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' } },
-    }));
-  } catch (e) {
-    console.error(`mvlm use: ${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (sub === 'fetch-instructions') {
-    console.log(useFetchInstructions(values.dir));
+export function useParser(): Command {
+  const dirOption = ['--dir <dir>', `folder of the USE-lite files (default $${USE_ENV_VAR})`] as const;
+  const use = commandParser('use', 'USE-lite text tower files: where to get them, check them, or write a tiny test model').helpCommand(
+    'help [command]',
+    "print a subcommand's help",
+  );
+  const sub = (name: string, summary: string) => {
+    const cmd = commandParser(name, summary);
+    use.addCommand(cmd);
+    return cmd;
+  };
+  runs(sub('fetch-instructions', 'how to download the USE-lite files, and where to put them').option(...dirOption), async ({ dir }: { dir?: string }) => {
+    console.log(useFetchInstructions(dir));
     return 0;
-  }
-  if (sub === 'check') return check(values.dir);
-  if (sub === 'tiny' && values.out !== undefined) {
-    const seed = values.seed === undefined ? 0 : Number(values.seed);
-    if (!Number.isInteger(seed)) {
-      console.error(`mvlm use tiny: --seed must be an integer, got '${values.seed}'`);
-      return 1;
-    }
-    const tiny = writeTinyUseModel({ dir: values.out, seed });
-    console.log(`wrote tiny USE-format model (vocab ${tiny.vocab.length}, dim ${tiny.dim}) to ${tiny.modelDir}`);
-    return 0;
-  }
-  console.error(USAGE);
-  return 1;
+  });
+  runs(sub('check', 'load the files and embed two sentences').option(...dirOption), ({ dir }: { dir?: string }) => check(dir));
+  runs(
+    sub('tiny', 'write the tiny USE-format test model (no network)')
+      .requiredOption('--out <dir>', 'folder to write it to')
+      .option('--seed <n>', 'random seed of the weights', integer(), 0),
+    async ({ out, seed }: { out: string; seed: number }) => {
+      const tiny = writeTinyUseModel({ dir: out, seed });
+      console.log(`wrote tiny USE-format model (vocab ${tiny.vocab.length}, dim ${tiny.dim}) to ${tiny.modelDir}`);
+      return 0;
+    },
+  );
+  return use;
+}
+
+export function useCommand(args: string[]): Promise<number> {
+  return runCommand(useParser(), args);
 }

@@ -3,4 +3,5 @@ export { parseSetArg, applyOverrides } from './overrides';
 export type { SetArg } from './overrides';
 export { validateConfig, ConfigError } from './validate';
 export type { ConfigSource, KeyPath } from './validate';
-export { loadConfigFile, loadConfig, resolveConfigPath, CONFIG_DIR } from './load';
+export { loadConfigFile, loadConfig, listPresets, resolveConfigPath, CONFIG_DIR } from './load';
+export type { PresetInfo } from './load';

@@ -5,11 +5,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
+import { packageRoot } from '../version';
 import { applyOverrides, parseSetArg, SetArg } from './overrides';
 import { KeyPath, validateConfig } from './validate';
 
-/** Where presets live, relative to the working directory. */
-export const CONFIG_DIR = path.join('experiments', 'configs');
+/** Where presets live: `experiments/configs` of the mvlm package (not of the working directory). */
+export const CONFIG_DIR = path.join(packageRoot(), 'experiments', 'configs');
 
 /** Parse a JSON config file; syntax errors name the file, line and column. */
 export function loadConfigFile(file: string): unknown {
@@ -37,10 +38,29 @@ export function resolveConfigPath(nameOrPath: string, dir = CONFIG_DIR): string 
   if (nameOrPath.includes('/') || nameOrPath.includes(path.sep) || nameOrPath.endsWith('.json')) return nameOrPath;
   const file = path.join(dir, `${nameOrPath}.json`);
   if (!fs.existsSync(file)) {
-    const have = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
-    throw new Error(`no config preset "${nameOrPath}" in ${dir} (have: ${have.join(', ') || 'none'})`);
+    throw new Error(`no config preset "${nameOrPath}" in ${dir} (have: ${presetNames(dir).join(', ') || 'none'})`);
   }
   return file;
+}
+
+export interface PresetInfo {
+  name: string;
+  /** The first sentence of the preset's `description`. */
+  description: string;
+}
+
+/** The presets in `dir`, by name, each with the first sentence of its description. */
+export function listPresets(dir = CONFIG_DIR): PresetInfo[] {
+  return presetNames(dir).map((name) => {
+    const config = loadConfigFile(path.join(dir, `${name}.json`)) as { description?: unknown };
+    const text = typeof config.description === 'string' ? config.description : '';
+    return { name, description: /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text };
+  });
+}
+
+function presetNames(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 }
 
 /** Load, override and validate a config. Errors name `--set <arg>` for overridden keys, else the file. */

@@ -1,7 +1,7 @@
 /** lib/data: datasets, the subword tokenizer, the image pipeline and batching. */
 export { loadDataset, DATASET_SPECS } from './load';
-export type { Dataset, Item, ItemMeta, HardNegative, LoadOptions, SkippedItem, Split } from './types';
-export { DEFAULT_IMAGE_SIZE } from './types';
+export type { Dataset, Item, ItemMeta, HardNegative, LoadOptions, SkippedItem, Split, SplitChoice } from './types';
+export { DEFAULT_IMAGE_SIZE, SPLIT_CHOICES } from './types';
 export { EMOJI_CATEGORIES, EMOJI_STYLES, EMOJI_TEST_PERCENT, emojiSubcategories } from './emoji';
 export type { EmojiStyle } from './emoji';
 export { DIGIT_NAMES } from './mnist';

@@ -7,14 +7,14 @@ import { loadEmoji } from './emoji';
 import { loadJsonl } from './jsonl';
 import { loadMnist } from './mnist';
 import { loadShapes } from './shapes';
-import { DEFAULT_IMAGE_SIZE, Dataset, LoadOptions } from './types';
+import { DEFAULT_IMAGE_SIZE, Dataset, LoadOptions, SPLIT_CHOICES } from './types';
 import { skippedSummary } from './user_data';
 
 export const DATASET_SPECS = ['shapes', 'emoji:google', 'emoji:twitter', 'mnist', 'jsonl:PATH', 'coco:CAPTIONS.json:IMAGE_DIR'];
 
 export async function loadDataset(spec: string, options: LoadOptions = {}): Promise<Dataset> {
   const split = options.split ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new Error(`loadDataset: split must be 'train' or 'test', got '${split}'`);
+  if (!SPLIT_CHOICES.includes(split)) throw new Error(`loadDataset: split must be one of ${SPLIT_CHOICES.join(', ')}, got '${split}'`);
   const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   if (!Number.isInteger(imageSize) || imageSize < 4 || imageSize > 1024) {
     throw new Error(`loadDataset: imageSize must be an integer in [4, 1024], got ${imageSize}`);

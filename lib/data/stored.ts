@@ -4,7 +4,7 @@
  */
 import { hashString } from '../random';
 import { toFloat } from './image';
-import { Dataset, Item, ItemMeta, SkippedItem, Split, checkIndex } from './types';
+import { Dataset, Item, ItemMeta, SkippedItem, Split, SplitChoice, checkIndex } from './types';
 
 export interface StoredItem {
   meta: ItemMeta;
@@ -15,9 +15,9 @@ export interface StoredItem {
 
 export interface StoredDatasetOptions {
   name: string;
-  split: Split;
+  split: SplitChoice;
   imageSize: number;
-  /** Items of both splits, in a fixed order; those of `split` are kept. */
+  /** Items of both splits, in a fixed order; those of `split` are kept (all of them, in order, for `all`). */
   items: StoredItem[];
   classNames?: string[];
   skipped?: SkippedItem[];
@@ -28,7 +28,7 @@ export interface StoredDatasetOptions {
 export function storedDataset(o: StoredDatasetOptions): Dataset {
   const all = { train: o.items.filter((it) => it.split === 'train'), test: o.items.filter((it) => it.split === 'test') };
   const limit = (xs: StoredItem[]) => (o.size === undefined ? xs : xs.slice(0, o.size));
-  const mine = limit(all[o.split]);
+  const mine = limit(o.split === 'all' ? o.items : all[o.split]);
   const expected = o.imageSize * o.imageSize * 3;
   for (const it of mine) {
     if (it.pixels.length !== expected) {

@@ -1,11 +1,11 @@
 /**
- * A subword tokenizer on the `Tokenizer` of @tensorflow-models/universal-sentence-encoder
- * (SentencePiece-style Viterbi over scored pieces; '▁' marks a word start). The vocabulary is
+ * A subword tokenizer on SentencePiece's encoder (./sentencepiece: Viterbi over scored pieces;
+ * '▁' marks a word start). The vocabulary is
  * built from training captions: specials, every character seen, then frequent words and frequent
  * word pieces, each scored by log-frequency, capped at `vocabSize`. Same corpus, same vocabulary.
  */
 import * as fs from 'fs';
-import { Tokenizer as UseTokenizer } from '@tensorflow-models/universal-sentence-encoder/dist/tokenizer';
+import { SentencePieceTokenizer } from './sentencepiece';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 export const PAD_ID = 0;
@@ -70,7 +70,7 @@ const byCountThenText = (a: [string, number], b: [string, number]) => b[1] - a[1
 
 export class SubwordTokenizer {
   readonly pieces: [string, number][];
-  private readonly use: UseTokenizer;
+  private readonly encoder: SentencePieceTokenizer;
   private readonly ids: Map<string, number>;
 
   constructor(pieces: [string, number][]) {
@@ -79,10 +79,10 @@ export class SubwordTokenizer {
     });
     this.pieces = pieces;
     this.ids = new Map(pieces.map(([p], i) => [p, i]));
-    // The USE Tokenizer emits id 0 for an unknown character and steps back by the length of piece 0:
+    // The encoder emits id 0 for an unknown character and steps back by the length of piece 0:
     // give it a one-character stand-in for [PAD] (never matched: specials are not in its trie).
-    const forUse: [string, number][] = pieces.map(([p, s], i) => [i === PAD_ID ? '\u0000' : p, s]);
-    this.use = new UseTokenizer(forUse, SPECIAL_TOKENS.length);
+    const forEncoder: [string, number][] = pieces.map(([p, s], i) => [i === PAD_ID ? '\u0000' : p, s]);
+    this.encoder = new SentencePieceTokenizer(forEncoder, SPECIAL_TOKENS.length);
   }
 
   /** Build a vocabulary from a corpus of captions (order matters only for equal counts: none). */
@@ -166,7 +166,7 @@ export class SubwordTokenizer {
 
   /** Piece ids of `text` (normalised), without specials; unknown characters become [UNK]. */
   tokenize(text: string): number[] {
-    return this.use.encode(normaliseText(text)).map((id) => (id === PAD_ID ? UNK_ID : id));
+    return this.encoder.encode(normaliseText(text)).map((id) => (id === PAD_ID ? UNK_ID : id));
   }
 
   /** [CLS] pieces [SEP], truncated to `maxLen` (keeping [SEP]) and padded with [PAD]. */

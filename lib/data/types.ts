@@ -2,6 +2,10 @@
 
 export type Split = 'train' | 'test';
 
+/** Which items a loader returns: one split, or `all` of them (in file order for jsonl/coco). */
+export const SPLIT_CHOICES = ['train', 'test', 'all'] as const;
+export type SplitChoice = (typeof SPLIT_CHOICES)[number];
+
 /** A hard negative caption: the caption at `captionIndex` with exactly one thing swapped. */
 export interface HardNegative {
   kind: 'colour' | 'shape' | 'size' | 'relation';
@@ -39,7 +43,7 @@ export interface SkippedItem {
 export interface Dataset {
   /** The spec string that selected it, e.g. `emoji:google`. */
   name: string;
-  split: Split;
+  split: SplitChoice;
   size: number;
   /** Side length of the square images. */
   imageSize: number;
@@ -53,14 +57,14 @@ export interface Dataset {
 }
 
 export interface LoadOptions {
-  split?: Split;
+  split?: SplitChoice;
   /** Square output size in pixels; default 32. */
   imageSize?: number;
   /** For `shapes`: which scenes (item i of seed s is always the same); default 0. */
   seed?: number;
   /** Skip bad jsonl/coco items (and list them in `skipped`) instead of throwing; default false. */
   skipBad?: boolean;
-  /** `shapes`: number of items in the split (default train 5000, test 500). Others: keep the first `size` items. */
+  /** `shapes`: number of items in the split, each split for `all` (default train 5000, test 500). Others: keep the first `size` items. */
   size?: number;
   /** Cache decoded emoji on disk (`MVLM_CACHE_DIR` or `.mvlm-cache/`); default true. */
   diskCache?: boolean;

@@ -1,9 +1,9 @@
 /**
- * The USE SentencePiece tokenizer, from the package itself (`Tokenizer` in
- * @tensorflow-models/universal-sentence-encoder), fed a `vocab.json` read from a local file.
+ * The USE SentencePiece tokenizer (the `Tokenizer` of @tensorflow-models/universal-sentence-encoder,
+ * re-stated in ../data/sentencepiece with identical output), fed a `vocab.json` read from a local file.
  * The vocabulary format is the package's: a JSON array of [piece, score] pairs, index = piece id.
  */
-import { Tokenizer, Vocabulary } from '@tensorflow-models/universal-sentence-encoder/dist/tokenizer';
+import { SentencePieceTokenizer as Tokenizer, type Vocabulary } from '../data/sentencepiece';
 import { readJsonFile } from './file_io';
 
 export { Tokenizer };

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { applyOverrides, ConfigError, loadConfig, loadConfigFile, parseSetArg, resolveConfigPath, validateConfig } from '../../lib/config';
+import { applyOverrides, CONFIG_DIR, ConfigError, listPresets, loadConfig, loadConfigFile, parseSetArg, resolveConfigPath, validateConfig } from '../../lib/config';
 
 const schema = z.strictObject({
   name: z.string(),
@@ -92,6 +92,35 @@ describe('config/load', () => {
     const { config } = loadConfig(schema, path.join(dir, 'ok.json'), ['model.width=16', 'train.steps=5']);
     expect(config.model.width).to.equal(16);
     expect(config.train).to.deep.equal({ steps: 5 });
+  });
+
+  it("finds presets in the package's experiments/configs, whatever the working directory", () => {
+    const repoConfigs = path.resolve(__dirname, '..', '..', 'experiments', 'configs');
+    expect(CONFIG_DIR).to.equal(repoConfigs);
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      expect(resolveConfigPath('clip')).to.equal(path.join(repoConfigs, 'clip.json'));
+      expect(resolveConfigPath('./my.json'), 'a path is used as given').to.equal('./my.json');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('lists presets by name with the first sentence of their description', () => {
+    const presets = fs.mkdtempSync(path.join(dir, 'presets-'));
+    fs.writeFileSync(path.join(presets, 'b.json'), JSON.stringify({ description: 'Second: loss 4.45 at batch 32. Run: npx mvlm train --config b' }));
+    fs.writeFileSync(path.join(presets, 'a.json'), JSON.stringify({ description: 'First one' }));
+    fs.writeFileSync(path.join(presets, 'c.json'), JSON.stringify({ name: 'no description' }));
+    fs.writeFileSync(path.join(presets, 'notes.txt'), 'not a preset');
+    expect(listPresets(presets)).to.deep.equal([
+      { name: 'a', description: 'First one' },
+      { name: 'b', description: 'Second: loss 4.45 at batch 32.' },
+      { name: 'c', description: '' },
+    ]);
+    const shipped = listPresets().map((p) => p.name);
+    expect(shipped).to.include.members(['clip', 'mae', 'flava', 'siglip']);
+    expect(listPresets().every((p) => p.description.length > 0), 'every shipped preset has a description').to.equal(true);
   });
 
   it('names the file, line and column of a JSON syntax error', () => {

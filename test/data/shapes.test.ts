@@ -32,6 +32,20 @@ describe('data: shapes', () => {
     expect(() => train.get(50)).to.throw(/out of range/);
   });
 
+  it("split 'all' is the train scenes followed by the test scenes", async () => {
+    const train = await loadDataset('shapes', { size: 3, seed: 2 });
+    const test = await loadDataset('shapes', { size: 3, seed: 2, split: 'test' });
+    const all = await loadDataset('shapes', { size: 3, seed: 2, split: 'all', imageSize: 16 });
+    expect(all.split).to.equal('all');
+    expect(all.size).to.equal(6);
+    const ids = Array.from({ length: 6 }, (_, i) => all.meta(i).id);
+    expect(ids).to.deep.equal([0, 1, 2].map((i) => train.meta(i).id).concat([0, 1, 2].map((i) => test.meta(i).id)));
+    expect(all.get(4).captions).to.deep.equal(test.get(1).captions);
+    expect(all.get(4).image.length).to.equal(16 * 16 * 3);
+    expect(() => all.get(6)).to.throw(/out of range/);
+    expect(() => all.meta(-1)).to.throw(/out of range/);
+  });
+
   it('is deterministic per seed and index, and differs across seeds and splits', async () => {
     const a = await loadDataset('shapes', { size: 20, seed: 3 });
     const b = await loadDataset('shapes', { size: 400, seed: 3 });

@@ -58,6 +58,14 @@ describe('data: jsonl and coco', () => {
     expect(green[0]).to.be.below(0.1);
     expect(Array.from(test.get(0).image).every((v) => v === 1), 'transparent -> white').to.equal(true);
     expect(train.skipped).to.deep.equal([]);
+    const all = await loadDataset(`jsonl:${file}`, { imageSize: 8, split: 'all' });
+    expect(all.split).to.equal('all');
+    expect(Array.from({ length: all.size }, (_, i) => all.meta(i).captions[0]), 'every item, in file order').to.deep.equal(['a red square', 'green', 'nothing']);
+    expect((await loadDataset(`jsonl:${file}`, { imageSize: 8, split: 'all', size: 2 })).size).to.equal(2);
+    await loadDataset(`jsonl:${file}`, { split: 'both' as never }).then(
+      () => expect.fail('should throw'),
+      (e: Error) => expect(e.message).to.match(/split must be one of train, test, all, got 'both'/),
+    );
   });
 
   const cases: [string, string, RegExp][] = [

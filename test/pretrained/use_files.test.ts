@@ -10,22 +10,8 @@ import {
   useFetchInstructions,
   useFilesStatus,
 } from '../../lib/pretrained';
-import { expectNoLeak } from '../helpers';
+import { captured, expectNoLeak } from '../helpers';
 import { makeTinyUse } from './tiny_dir';
-
-/** Run `fn` with console.log/error captured; returns its result and the printed text. */
-async function captured<T>(fn: () => Promise<T>): Promise<{ result: T; out: string; err: string }> {
-  const [log, error] = [console.log, console.error];
-  let out = '';
-  let err = '';
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
-  try {
-    return { result: await fn(), out, err };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
 
 /** Run the synchronous `fn` with $MVLM_USE_DIR set to `value` (or unset), restoring it afterwards. */
 function withEnv<T>(value: string | undefined, fn: () => T): T {

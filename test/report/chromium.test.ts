@@ -4,11 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { writeReport, type ReportPaths } from '../../lib/report/html';
+import { CHROMIUM, describeNeeding } from '../system_requirements';
 import { runChromium } from './chromium';
 import { twoArmsTwoSeeds } from './fixture';
 
 /** Opens the written report.html in Debian's headless Chromium (installed by .ci/run). */
-describe('report/html in headless Chromium', function () {
+describeNeeding(CHROMIUM, 'report/html in headless Chromium', function () {
   this.timeout(120_000);
   let dir: string;
   let paths: ReportPaths;

@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, chromiumPath } from '../system_requirements';
 
 export type ChromiumMode = { dumpDom: true } | { screenshot: string };
 
@@ -14,9 +13,8 @@ export type ChromiumMode = { dumpDom: true } | { screenshot: string };
  * `dumpDom`). The browser runs in its own process group, killed whole on timeout.
  */
 export function runChromium(htmlFile: string, mode: ChromiumMode, timeoutMs = 60_000): Promise<string> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (see .ci/run)`);
-  }
+  const missing = CHROMIUM.missing();
+  if (missing) throw new Error(`Chromium is missing (${missing}): ${CHROMIUM.install}`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mvlm-chromium-'));
   const args = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -26,7 +24,7 @@ export function runChromium(htmlFile: string, mode: ChromiumMode, timeoutMs = 60
     pathToFileURL(path.resolve(htmlFile)).href,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(CHROMIUM, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(chromiumPath(), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

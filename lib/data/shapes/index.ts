@@ -16,7 +16,33 @@ export { captionScene } from './captions';
 
 export const SHAPES_DEFAULT_SIZES: Record<Split, number> = { train: 5000, test: 500 };
 
-export function loadShapes(opts: Required<Pick<LoadOptions, 'split' | 'imageSize'>> & LoadOptions): Dataset {
+type ShapesOptions = Required<Pick<LoadOptions, 'split' | 'imageSize'>> & LoadOptions;
+
+/** Scenes of one split, or for `all` the train scenes followed by the test scenes. */
+export function loadShapes(opts: ShapesOptions): Dataset {
+  if (opts.split !== 'all') return loadShapesSplit({ ...opts, split: opts.split });
+  const train = loadShapesSplit({ ...opts, split: 'train' });
+  const test = loadShapesSplit({ ...opts, split: 'test' });
+  const part = (i: number) => (Number.isInteger(i) && i >= train.size ? { d: test, j: i - train.size } : { d: train, j: i });
+  return {
+    ...train,
+    split: 'all',
+    size: train.size + test.size,
+    splitSizes: { train: train.size, test: test.size },
+    meta(i: number): ItemMeta {
+      checkIndex('shapes', i, train.size + test.size);
+      const { d, j } = part(i);
+      return d.meta(j);
+    },
+    get(i: number): Item {
+      checkIndex('shapes', i, train.size + test.size);
+      const { d, j } = part(i);
+      return d.get(j);
+    },
+  };
+}
+
+function loadShapesSplit(opts: ShapesOptions & { split: Split }): Dataset {
   const seed = opts.seed ?? 0;
   const size = opts.size ?? SHAPES_DEFAULT_SIZES[opts.split];
   if (!Number.isInteger(size) || size < 1) throw new Error(`shapes: size must be a positive integer, got ${size}`);

@@ -1,0 +1,12 @@
+/** Every `mvlm` command's parser, in the order `mvlm --help` lists them. */
+import { benchParser } from './bench';
+import { compareParser } from './compare';
+import { dataParser } from './data';
+import { demoParser } from './demo';
+import { evalParser } from './eval';
+import { infoParser } from './info';
+import { trainParser } from './train';
+import { useParser } from './use';
+
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, benchParser, demoParser];
+export { mvlmProgram, runProgram, runCommand } from './program';
