@@ -42,9 +42,9 @@ async function evaluate(values: EvalOptions): Promise<number> {
     const splits: EvalSplit[] = [{ name: 'in', dataset: await loadDataset(spec, { split, imageSize, quiet: true }) }];
     const cross = values.dataset ? undefined : crossStyle(spec);
     if (cross) splits.push({ name: 'cross', dataset: await loadDataset(cross, { split, imageSize, quiet: true }) });
-    // the probe fits on the train split, so it is only fair when the scored items are all outside it
+    // the probes fit on the train split, so they are only fair when the scored items are all outside it
     const probeTrain = split === 'test' ? await loadDataset(spec, { split: 'train', imageSize, quiet: true }) : undefined;
-    if (!probeTrain) console.error(`linear probe skipped: --split ${split} scores the items it would be fitted on`);
+    if (!probeTrain) console.error(`linear and alignment probes skipped: --split ${split} scores the items they would be fitted on`);
     const metrics = await evaluateModel({
       model: trained.model,
       tokenizer: trained.tokenizer,
@@ -60,7 +60,10 @@ async function evaluate(values: EvalOptions): Promise<number> {
     } else {
       console.log(`${trained.dir} (step ${trained.step}) on ${splits.map((s) => `${s.name}=${s.dataset.name} (${split}, ${s.dataset.size} items)`).join(', ')}`);
       const width = Math.max(...Object.keys(metrics).map((k) => k.length));
-      for (const [k, v] of Object.entries(metrics)) console.log(`  ${k.padEnd(width)}  ${Number.isInteger(v) ? v : v.toFixed(4)}`);
+      const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
+      for (const [k, s] of Object.entries(metrics)) {
+        console.log(`  ${k.padEnd(width)}  ${num(s.value)}${s.chance === undefined ? '' : `  (chance ${num(s.chance)})`}`);
+      }
     }
     return 0;
   } finally {

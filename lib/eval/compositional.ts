@@ -8,6 +8,7 @@
  * `compositionalProbe` turns pair scores into accuracies.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MetricSamples, itemShares, meanSample } from './sample';
 import { DenseInput, IntInput, asMatrix, checkDim, checkIndices, finiteOwned, l2NormalizeRows, shapeOf, toInts } from './inputs';
 
 /** The swaps the `shapes` dataset makes; any other string kind is reported under its own name too. */
@@ -32,6 +33,8 @@ export interface CompositionalResult {
   perKind: Record<string, number>;
   /** Number of pairs per kind. */
   counts: Record<string, number>;
+  /** `[pairs]` 1 where positive > negative, in input order. */
+  hits: Uint8Array;
 }
 
 export function compositionalProbe({ scores }: { scores: readonly PairScore[] }): CompositionalResult {
@@ -39,11 +42,13 @@ export function compositionalProbe({ scores }: { scores: readonly PairScore[] })
   const hits: Record<string, number> = {};
   const counts: Record<string, number> = {};
   let total = 0;
+  const hitOf = new Uint8Array(scores.length);
   for (const [i, s] of scores.entries()) {
     if (!Number.isFinite(s.positive) || !Number.isFinite(s.negative)) {
       throw new Error(`compositionalProbe: scores[${i}] (${s.kind}) has a non-finite score`);
     }
     const hit = s.positive > s.negative ? 1 : 0;
+    hitOf[i] = hit;
     hits[s.kind] = (hits[s.kind] ?? 0) + hit;
     counts[s.kind] = (counts[s.kind] ?? 0) + 1;
     total += hit;
@@ -51,7 +56,26 @@ export function compositionalProbe({ scores }: { scores: readonly PairScore[] })
   const perKind: Record<string, number> = {};
   for (const k of Object.keys(counts)) perKind[k] = hits[k] / counts[k];
   const accs = Object.values(perKind);
-  return { overall: total / scores.length, macro: accs.reduce((a, b) => a + b, 0) / accs.length, perKind, counts };
+  return { overall: total / scores.length, macro: accs.reduce((a, b) => a + b, 0) / accs.length, perKind, counts, hits: hitOf };
+}
+
+/**
+ * Samples of a probe over `scores`: `overall` (items = pairs), `macro` (items = pairs, weighted so
+ * each kind counts equally) and one per kind (items = that kind's pairs). Chance 0.5: two captions,
+ * ties count as wrong.
+ */
+export function compositionalSamples(scores: readonly PairScore[]): MetricSamples {
+  const r = compositionalProbe({ scores });
+  const kinds = Object.keys(r.counts).length;
+  const extra = { chance: 0.5, higherIsBetter: true };
+  const out: MetricSamples = {
+    overall: meanSample(Array.from(r.hits), extra),
+    macro: meanSample(itemShares(Array.from(r.hits, (h, i) => h / (r.counts[scores[i].kind] * kinds))), extra),
+  };
+  for (const kind of Object.keys(r.counts)) {
+    out[kind] = meanSample(Array.from(r.hits).filter((_, i) => scores[i].kind === kind), extra);
+  }
+  return out;
 }
 
 export interface CompositionalEmbeddingsInput {

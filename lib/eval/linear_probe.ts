@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
-import { DenseInput, IntInput, asMatrix, checkDim, checkIndices, finiteOwned, shapeOf, toInts } from './inputs';
+import { DenseInput, IntInput, asMatrix, checkDim, checkIndices, finiteOwned, mean, shapeOf, toInts } from './inputs';
+import { balancedAccuracyItems } from './classification';
 
 export interface LinearProbeInput {
   /** `[Ntr, D]` train features. */
@@ -38,6 +39,10 @@ export interface LinearProbeInput {
 
 export interface LinearProbeResult {
   testAccuracy: number;
+  /** Mean recall over the classes present in `testY`. */
+  testBalancedAccuracy: number;
+  /** `[Nte]` 1 where the chosen model's test prediction is right. */
+  testCorrect: Uint8Array;
   valAccuracy: number;
   trainAccuracy: number;
   /** The chosen L2 strength. */
@@ -64,7 +69,7 @@ export async function linearProbe(input: LinearProbeInput): Promise<LinearProbeR
   const splits = await standardise(input);
   const [train, val, test] = splits;
   try {
-    let best = { valAcc: -1, l2: NaN, testAcc: NaN, trainAcc: NaN };
+    let best = { valAcc: -1, l2: NaN, testCorrect: new Uint8Array(0), trainAcc: NaN };
     const valAccuracyByL2: number[] = [];
     for (const l2 of l2Grid) {
       const model = fit(train, C, l2, steps, lr, input.batchSize, seed);
@@ -72,14 +77,19 @@ export async function linearProbe(input: LinearProbeInput): Promise<LinearProbeR
         const valAcc = await accuracy(model, val);
         valAccuracyByL2.push(valAcc);
         if (valAcc > best.valAcc || (valAcc === best.valAcc && l2 > best.l2)) {
-          best = { valAcc, l2, testAcc: await accuracy(model, test), trainAcc: await accuracy(model, train) };
+          best = { valAcc, l2, testCorrect: await hits(model, test), trainAcc: await accuracy(model, train) };
         }
       } finally {
         model.w.dispose();
         model.b.dispose();
       }
     }
-    return { testAccuracy: best.testAcc, valAccuracy: best.valAcc, trainAccuracy: best.trainAcc, l2: best.l2, valAccuracyByL2 };
+    const testAccuracy = mean(best.testCorrect);
+    const testBalancedAccuracy = mean(balancedAccuracyItems(best.testCorrect, test.y, C));
+    return {
+      testAccuracy, testBalancedAccuracy, testCorrect: best.testCorrect,
+      valAccuracy: best.valAcc, trainAccuracy: best.trainAcc, l2: best.l2, valAccuracyByL2,
+    };
   } finally {
     for (const s of splits) s.x.dispose();
   }
@@ -149,12 +159,14 @@ function fit(train: Split, C: number, l2: number, steps: number, lr: number, bat
   return { w, b };
 }
 
-async function accuracy(model: Model, split: Split): Promise<number> {
-  if (split.y.length === 0) return NaN;
+/** `[N]` 1 where the model's argmax is the label. */
+async function hits(model: Model, split: Split): Promise<Uint8Array> {
   const pred = tf.tidy(() => tf.matMul(split.x, model.w).add(model.b).argMax(1)); // [N]
   const p = await pred.data();
   pred.dispose();
-  let hits = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] === split.y[i]) hits++;
-  return hits / p.length;
+  return Uint8Array.from(p, (v, i) => (v === split.y[i] ? 1 : 0));
+}
+
+async function accuracy(model: Model, split: Split): Promise<number> {
+  return split.y.length === 0 ? NaN : mean(await hits(model, split));
 }

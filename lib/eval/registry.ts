@@ -6,14 +6,16 @@
  * The adapter from a trained model to an `EvalContext` lives outside lib/eval: it embeds the split,
  * fills in what the model can give, and leaves the rest undefined.
  */
-import { DenseInput, IntInput } from './inputs';
+import { DenseInput, IntInput, toInts } from './inputs';
 import { zeroShot, TextEncoderFn } from './zero_shot';
-import { retrieval } from './retrieval';
+import { retrieval, retrievalSamples } from './retrieval';
 import { linearProbe, LinearProbeInput } from './linear_probe';
 import {
-  PixelReconstructionInput, TokenAccuracyInput, combinePixelStats, combineTokenStats, pixelReconstruction, tokenAccuracy,
+  PixelReconstructionInput, TokenAccuracyInput, pixelReconstructionPerImage, pixelSamples, tokenAccuracyPerRow, tokenSample,
 } from './reconstruction';
-import { PairScore, compositionalProbe } from './compositional';
+import { PairScore, compositionalSamples } from './compositional';
+import { accuracySample, balancedAccuracySample, classCounts, majorityShare } from './classification';
+import { MetricSamples } from './sample';
 import { diagnostics } from './diagnostics';
 
 /** Everything an evaluator may use; every field is optional. Shapes per split of N images, M captions. */
@@ -49,7 +51,7 @@ export interface Evaluator {
   name: string;
   appliesTo(ctx: EvalContext): boolean;
   /** Metrics without the prefix. */
-  run(ctx: EvalContext): Promise<Record<string, number>>;
+  run(ctx: EvalContext): Promise<MetricSamples>;
 }
 
 export const zeroShotEvaluator: Evaluator = {
@@ -62,7 +64,13 @@ export const zeroShotEvaluator: Evaluator = {
       imageEmb: ctx.imageEmb!, labels: ctx.labels!, classTextEmb: ctx.classTextEmb,
       classNames: ctx.classNames, templates: ctx.templates, encodeText: ctx.encodeText,
     });
-    return { top1: r.top1, top5: r.topKAccuracy, balanced_acc: r.balancedAccuracy };
+    const labels = toInts(ctx.labels!, 'zeroshot: labels');
+    const C = r.perClassRecall.length;
+    return {
+      top1: accuracySample(r.correct, majorityShare(labels, C)),
+      top5: accuracySample(r.topKCorrect, majorityShare(labels, C, r.k)),
+      balanced_acc: balancedAccuracySample(r.correct, labels, C, 1 / C),
+    };
   },
 };
 
@@ -70,14 +78,7 @@ export const retrievalEvaluator: Evaluator = {
   name: 'retrieval',
   appliesTo: (ctx) => ctx.imageEmb != null && ctx.textEmb != null,
   async run(ctx) {
-    const r = await retrieval({ imageEmb: ctx.imageEmb!, textEmb: ctx.textEmb!, textToImage: ctx.textToImage });
-    const out: Record<string, number> = {};
-    for (const dir of ['i2t', 't2i'] as const) {
-      for (const k of r.ks) out[`${dir}_r${k}`] = r[dir].recall[k];
-      out[`${dir}_mean_rank`] = r[dir].meanRank;
-      out[`${dir}_median_rank`] = r[dir].medianRank;
-    }
-    return out;
+    return retrievalSamples(await retrieval({ imageEmb: ctx.imageEmb!, textEmb: ctx.textEmb!, textToImage: ctx.textToImage }));
   },
 };
 
@@ -85,8 +86,17 @@ export const linearProbeEvaluator: Evaluator = {
   name: 'probe',
   appliesTo: (ctx) => ctx.probe != null,
   async run(ctx) {
-    const r = await linearProbe(ctx.probe!);
-    return { test_acc: r.testAccuracy, val_acc: r.valAccuracy, train_acc: r.trainAccuracy, l2: r.l2 };
+    const p = ctx.probe!;
+    const r = await linearProbe(p);
+    const testY = toInts(p.testY, 'probe: testY');
+    const present = classCounts(testY, p.numClasses).filter((n) => n > 0).length;
+    return {
+      // the majority-class baseline: always answer the training split's most frequent class
+      acc: accuracySample(r.testCorrect, majorityShare(testY, p.numClasses, 1, toInts(p.trainY, 'probe: trainY'))),
+      balanced_acc: balancedAccuracySample(r.testCorrect, testY, p.numClasses, 1 / present),
+      val_acc: { value: r.valAccuracy, higherIsBetter: true },
+      l2: { value: r.l2 },
+    };
   },
 };
 
@@ -94,18 +104,16 @@ export const reconstructionEvaluator: Evaluator = {
   name: 'recon',
   appliesTo: (ctx) => (ctx.pixels?.length ?? 0) > 0 || (ctx.tokens?.length ?? 0) > 0,
   async run(ctx) {
-    const out: Record<string, number> = {};
+    const out: MetricSamples = {};
     if (ctx.pixels?.length) {
       const parts = [];
-      for (const batch of ctx.pixels) parts.push(await pixelReconstruction(batch));
-      const s = combinePixelStats(parts);
-      out.pixel_mse = s.mse;
-      out.pixel_psnr = s.psnr;
+      for (const batch of ctx.pixels) parts.push(await pixelReconstructionPerImage(batch));
+      Object.assign(out, pixelSamples(parts));
     }
     if (ctx.tokens?.length) {
       const parts = [];
-      for (const batch of ctx.tokens) parts.push(await tokenAccuracy(batch));
-      out.token_acc = combineTokenStats(parts).accuracy;
+      for (const batch of ctx.tokens) parts.push(await tokenAccuracyPerRow(batch));
+      out.token_acc = tokenSample(parts);
     }
     return out;
   },
@@ -115,23 +123,23 @@ export const compositionalEvaluator: Evaluator = {
   name: 'compositional',
   appliesTo: (ctx) => (ctx.compositional?.length ?? 0) > 0,
   async run(ctx) {
-    const r = compositionalProbe({ scores: ctx.compositional! });
-    return { overall: r.overall, macro: r.macro, ...r.perKind };
+    return compositionalSamples(ctx.compositional!);
   },
 };
 
+/** Diagnostics are properties of the whole embedding set, not means over items: values only. */
 export const diagnosticsEvaluator: Evaluator = {
   name: 'diag',
   appliesTo: (ctx) => ctx.imageEmb != null && ctx.textEmb != null,
   async run(ctx) {
     const r = await diagnostics({ imageEmb: ctx.imageEmb!, textEmb: ctx.textEmb!, textToImage: ctx.textToImage });
     return {
-      alignment: r.alignment,
-      uniformity_image: r.uniformityImage,
-      uniformity_text: r.uniformityText,
-      modality_gap: r.modalityGap,
-      erank_image: r.effectiveRankImage,
-      erank_text: r.effectiveRankText,
+      alignment: { value: r.alignment, higherIsBetter: false },
+      uniformity_image: { value: r.uniformityImage, higherIsBetter: false },
+      uniformity_text: { value: r.uniformityText, higherIsBetter: false },
+      modality_gap: { value: r.modalityGap },
+      erank_image: { value: r.effectiveRankImage, higherIsBetter: true },
+      erank_text: { value: r.effectiveRankText, higherIsBetter: true },
     };
   },
 };
@@ -151,16 +159,16 @@ export interface RunEvaluatorsOptions {
 /** Run every evaluator that applies to `ctx`; one flat record of `<prefix><name>/<metric>`. */
 export async function runEvaluators(
   ctx: EvalContext, evaluators: readonly Evaluator[] = DEFAULT_EVALUATORS, options: RunEvaluatorsOptions = {},
-): Promise<Record<string, number>> {
+): Promise<MetricSamples> {
   const names = new Set<string>();
   for (const e of evaluators) {
     if (names.has(e.name)) throw new Error(`runEvaluators: two evaluators are named '${e.name}'`);
     names.add(e.name);
   }
-  const out: Record<string, number> = {};
+  const out: MetricSamples = {};
   for (const e of evaluators) {
     if (!e.appliesTo(ctx)) continue;
-    let metrics: Record<string, number>;
+    let metrics: MetricSamples;
     try {
       metrics = await e.run(ctx);
     } catch (err) {

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DenseInput, IntInput, mean, median, pairedEmbeddings } from './inputs';
+import { MetricSamples, meanSample } from './sample';
 
 export interface RetrievalInput {
   /** `[N, D]` one row per image. */
@@ -33,6 +34,10 @@ export interface DirectionResult {
   medianRank: number;
   /** 1-based rank of the first correct item, per query (images without captions are skipped). */
   ranks: Int32Array;
+  /** Correct gallery items of each query (`[queries]`, aligned with `ranks`). */
+  positives: Int32Array;
+  /** Items in the gallery searched. */
+  gallerySize: number;
 }
 
 export interface RetrievalResult {
@@ -55,9 +60,11 @@ export async function retrieval(input: RetrievalInput): Promise<RetrievalResult>
     const captioned = captionsOf.map((c) => c.length > 0);
     const i2tRanks = await firstCorrectRanks(img, txt, chunkSize, (i) => captionsOf[i]);
     const t2iRanks = await firstCorrectRanks(txt, img, chunkSize, (j) => [t2iIdx[j]]);
+    const M = txt.shape[0];
+    const captionCounts = Int32Array.from(captionsOf.filter((c) => c.length > 0), (c) => c.length);
     return {
-      i2t: summarise(i2tRanks.filter((_, i) => captioned[i]), ks),
-      t2i: summarise(t2iRanks, ks),
+      i2t: summarise(i2tRanks.filter((_, i) => captioned[i]), ks, captionCounts, M),
+      t2i: summarise(t2iRanks, ks, new Int32Array(M).fill(1), N),
       ks: ks.slice(),
     };
   } finally {
@@ -104,7 +111,7 @@ async function firstCorrectRanks(
   return out;
 }
 
-function summarise(ranks: Int32Array, ks: number[]): DirectionResult {
+function summarise(ranks: Int32Array, ks: number[], positives: Int32Array, gallerySize: number): DirectionResult {
   if (ranks.length === 0) throw new Error('retrieval: no queries with a correct item');
   const recall: Record<number, number> = {};
   for (const k of ks) {
@@ -112,5 +119,38 @@ function summarise(ranks: Int32Array, ks: number[]): DirectionResult {
     for (const r of ranks) if (r <= k) hits++;
     recall[k] = hits / ranks.length;
   }
-  return { recall, meanRank: mean(ranks), medianRank: median(ranks), ranks };
+  return { recall, meanRank: mean(ranks), medianRank: median(ranks), ranks, positives, gallerySize };
+}
+
+/** Chance Recall@k of a query with `c` correct items among `G`: 1 − C(G−c, k) / C(G, k). */
+export function chanceRecall(k: number, c: number, G: number): number {
+  let miss = 1;
+  for (let j = 0; j < Math.min(k, G); j++) miss *= Math.max(0, G - c - j) / (G - j);
+  return 1 - miss;
+}
+
+/** Chance expected rank of the first of `c` correct items among `G` in a random order: (G + 1) / (c + 1). */
+export function chanceMeanRank(c: number, G: number): number {
+  return (G + 1) / (c + 1);
+}
+
+/**
+ * Samples of one direction: `<dir>_r<k>` and `<dir>_mean_rank` with items = queries (i2t: captioned
+ * images, t2i: captions) and their chance levels; `<dir>_median_rank` without items (not a mean).
+ */
+export function retrievalSamples(r: RetrievalResult): MetricSamples {
+  const out: MetricSamples = {};
+  for (const dir of ['i2t', 't2i'] as const) {
+    const d = r[dir];
+    const chance = (f: (c: number) => number) => mean(Array.from(d.positives, f));
+    for (const k of r.ks) {
+      out[`${dir}_r${k}`] = meanSample(Array.from(d.ranks, (rank) => (rank <= k ? 1 : 0)), {
+        chance: chance((c) => chanceRecall(k, c, d.gallerySize)),
+        higherIsBetter: true,
+      });
+    }
+    out[`${dir}_mean_rank`] = meanSample(Array.from(d.ranks), { chance: chance((c) => chanceMeanRank(c, d.gallerySize)), higherIsBetter: false });
+    out[`${dir}_median_rank`] = { value: d.medianRank, higherIsBetter: false };
+  }
+  return out;
 }

@@ -28,3 +28,18 @@ export function meanSample(items: number[], extra: Omit<MetricSample, 'value' | 
   for (const v of items) sum += v;
   return { value: sum / items.length, items, ...extra };
 }
+
+/** The plain values of a record of samples (for printing and for code that wants numbers only). */
+export function metricValues(samples: MetricSamples): Record<string, number> {
+  return Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, s.value]));
+}
+
+/**
+ * Per-item shares of a ratio metric (Σ hits / Σ counts over groups, or a mean of group ratios):
+ * item i gets `weight[i] · n` so that mean(items) is the metric. Used for balanced accuracy
+ * (weight = hit / (n_class · classes)) and pooled token accuracy (weight = hits / total).
+ */
+export function itemShares(weights: ArrayLike<number>): number[] {
+  const n = weights.length;
+  return Array.from(weights, (w) => w * n);
+}

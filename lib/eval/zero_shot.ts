@@ -2,6 +2,10 @@
  * Zero-shot classification (CLIP-style prompt ensembles): each class's text embeddings are
  * L2-normalised per template, averaged over templates and re-normalised; an image's class is the
  * one of highest cosine similarity. Reports top-1, top-k (k = min(5, C)) and balanced accuracy.
+ *
+ * Ties count against the model: an image is correct at k only when fewer than k other classes score
+ * at least as high as its true class. So constant embeddings score 0, never the majority share
+ * (a plain argmax would hand every tie to class 0).
  */
 import * as tf from '@tensorflow/tfjs';
 import { DenseInput, IntInput, asMatrix, asTensor, checkDim, finiteOwned, checkIndices, l2NormalizeRows, shapeOf, toInts } from './inputs';
@@ -35,8 +39,12 @@ export interface ZeroShotResult {
   balancedAccuracy: number;
   /** `[C]` recall per class; NaN for classes absent from `labels`. */
   perClassRecall: number[];
-  /** `[N]` predicted class per image. */
+  /** `[N]` predicted class per image (argmax; ties to the lowest index — use `correct` for scores). */
   predictions: Int32Array;
+  /** `[N]` 1 when the image's true class strictly beats every other class, else 0. */
+  correct: Uint8Array;
+  /** `[N]` 1 when fewer than k other classes score at least as high as the true class. */
+  topKCorrect: Uint8Array;
 }
 
 export async function zeroShot(input: ZeroShotInput): Promise<ZeroShotResult> {
@@ -51,44 +59,54 @@ export async function zeroShot(input: ZeroShotInput): Promise<ZeroShotResult> {
     checkIndices(labels, 'zeroShot: labels', imgShape[0], C, 'number of classes');
     const img = await finiteOwned(
       tf.tidy(() => l2NormalizeRows(asMatrix(input.imageEmb, 'zeroShot: imageEmb'))), 'zeroShot: imageEmb'); // [N, D]
-    const topIdx = tf.tidy(() => {
+    const simsT = tf.tidy(() => {
       const perTemplate = classEmb.div(classEmb.square().sum(2, true).sqrt().maximum(1e-12)); // [C, K, D]
       const proto = l2NormalizeRows(perTemplate.mean(1) as tf.Tensor2D); // [C, D]
-      const sims = tf.matMul(img, proto.transpose()); // [N, C]
-      return tf.topk(sims, k).indices; // [N, k]
+      return tf.matMul(img, proto.transpose()); // [N, C]
     });
     img.dispose();
-    const idx = (await topIdx.data()) as Int32Array;
-    topIdx.dispose();
-    return score(idx, labels, C, k);
+    const sims = (await simsT.data()) as Float32Array;
+    simsT.dispose();
+    return score(sims, labels, C, k);
   } finally {
     classEmb.dispose();
   }
 }
 
-function score(topIdx: Int32Array, labels: Int32Array, C: number, k: number): ZeroShotResult {
+/** Scores from similarities `sims` [N, C] (row-major), ties against the model. */
+function score(sims: Float32Array, labels: Int32Array, C: number, k: number): ZeroShotResult {
   const N = labels.length;
   const predictions = new Int32Array(N);
+  const correct = new Uint8Array(N);
+  const topKCorrect = new Uint8Array(N);
   const support = new Array<number>(C).fill(0);
-  const correct = new Array<number>(C).fill(0);
-  let top1 = 0;
-  let topKHits = 0;
+  const hits = new Array<number>(C).fill(0);
   for (let i = 0; i < N; i++) {
-    const row = topIdx.subarray(i * k, (i + 1) * k);
-    predictions[i] = row[0];
+    const row = sims.subarray(i * C, (i + 1) * C);
+    const truth = row[labels[i]];
+    let rivals = 0; // other classes scoring at least as high as the true one
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      if (c !== labels[i] && row[c] >= truth) rivals++;
+      if (row[c] > row[best]) best = c;
+    }
+    predictions[i] = best;
+    correct[i] = rivals === 0 ? 1 : 0;
+    topKCorrect[i] = rivals < k ? 1 : 0;
     support[labels[i]]++;
-    if (row[0] === labels[i]) { top1++; correct[labels[i]]++; }
-    if (row.includes(labels[i])) topKHits++;
+    hits[labels[i]] += correct[i];
   }
-  const perClassRecall = support.map((s, c) => (s > 0 ? correct[c] / s : NaN));
+  const perClassRecall = support.map((s, c) => (s > 0 ? hits[c] / s : NaN));
   const present = perClassRecall.filter((r) => !Number.isNaN(r));
   return {
-    top1: top1 / N,
-    topKAccuracy: topKHits / N,
+    top1: correct.reduce((a, b) => a + b, 0) / N,
+    topKAccuracy: topKCorrect.reduce((a, b) => a + b, 0) / N,
     k,
     balancedAccuracy: present.reduce((a, b) => a + b, 0) / present.length,
     perClassRecall,
     predictions,
+    correct,
+    topKCorrect,
   };
 }
 

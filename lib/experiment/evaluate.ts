@@ -1,30 +1,33 @@
 /**
- * The adapter from a trained model to the evaluators: embed a split's images and captions, then
- * run zero-shot, retrieval, diagnostics, the compositional probe (shapes), reconstruction (masked
- * objectives) and the linear probe. Metric names: `<evaluator>/<split>/<metric>` (the report's order).
+ * The adapter from a trained model to the evaluators, one protocol for every arm. Per eval split:
+ * retrieval, zero-shot, compositional probe and diagnostics in the model's own joint space (only when
+ * its objectives train one), the same three on an alignment probe (fresh projections fitted with the
+ * CLIP loss on frozen features; every arm), reconstruction with fixed masks (masked objectives); and
+ * a linear probe on the first split. Metric names: `<group>/<split>/<leaf>` (the report's order).
  */
 import * as tf from '@tensorflow/tfjs';
-import { EVAL } from '../core';
-import { Dataset, SubwordTokenizer, disposeBatch, Batcher } from '../data';
+import { Dataset, SubwordTokenizer } from '../data';
 import {
+  AlignmentProbe,
   EvalContext,
+  Evaluator,
+  MetricSamples,
   PROMPT_TEMPLATES,
-  PixelStats,
   TemplateKind,
-  TokenStats,
-  combinePixelStats,
-  combineTokenStats,
+  compositionalEvaluator,
   compositionalScores,
-  linearProbe,
-  pixelReconstruction,
-  runEvaluators,
-  tokenAccuracy,
+  diagnosticsEvaluator,
+  fitAlignmentProbe,
+  linearProbeEvaluator,
+  retrievalEvaluator,
+  zeroShotEvaluator,
 } from '../eval';
 import { VisionLanguageModel } from '../models';
-import { ObjectiveMix, disposeReconstructions } from '../objectives';
+import { ObjectiveMix } from '../objectives';
 import { Rng } from '../random';
-import { HostMatrix, embedCaptions, embedImages } from './embed';
-import { toTrainBatch } from './setup';
+import { HostMatrix, captionFeatures, embedImages } from './embed';
+import { EVAL_SEED } from './eval_masks';
+import { reconstructionMetrics } from './reconstruct_eval';
 
 export interface EvalSplit {
   /** Metric prefix, e.g. 'in' (in-style test split) or 'cross' (another style). */
@@ -32,17 +35,35 @@ export interface EvalSplit {
   dataset: Dataset;
 }
 
+/** Groups of metrics `evaluateModel` can run; `aligned` is aligned_retrieval, aligned_zeroshot and aligned_compositional. */
+export type EvalGroup = 'retrieval' | 'zeroshot' | 'compositional' | 'diag' | 'probe' | 'aligned' | 'recon';
+export const EVAL_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'compositional', 'diag', 'probe', 'aligned', 'recon'];
+/** The subset for evaluations during training: the headline metrics, no probe training, no reconstruction. */
+export const FAST_EVAL_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'aligned'];
+
 export interface EvaluateOptions {
   model: VisionLanguageModel;
   tokenizer: SubwordTokenizer;
   maxLen: number;
   splits: EvalSplit[];
-  /** For reconstruction metrics of masked objectives. */
+  /**
+   * The arm's objectives: whether they train the joint space (else retrieval/zeroshot/compositional/
+   * diag in the model's own space are left out: untrained projections score chance by construction)
+   * and which reconstruct. Without them the joint space is taken as trained and nothing reconstructed.
+   */
   objectives?: ObjectiveMix;
-  /** Linear probe on frozen image features: train features from `train` (a validation fifth held out). */
+  /**
+   * The training split the linear probe (a fifth held out for validation) and the alignment probe
+   * are fitted on: the first `maxTrain` items (default 1000) of a fixed shuffle, the same for every arm.
+   */
   probe?: { train: Dataset; maxTrain?: number; steps?: number };
-  /** Batches of each split scored for reconstruction (default 4). */
-  reconstructionBatches?: number;
+  /** Alignment probe budget (defaults: 200 CLIP steps of 128 pairs, Adam lr 0.01). */
+  align?: { steps?: number; batchSize?: number; lr?: number };
+  /** Groups to run (default all: EVAL_GROUPS). */
+  groups?: readonly EvalGroup[];
+  /** First items of each split scored for reconstruction (default all). */
+  reconstructionItems?: number;
+  /** Seeds the alignment probe's fresh projections (default 0). Masks and subsets never depend on it. */
   seed?: number;
 }
 
@@ -86,7 +107,33 @@ function pickRows(m: HostMatrix, rows: number[]): HostMatrix {
   return { data, shape: [rows.length, cols] };
 }
 
-async function compositional(o: EvaluateOptions, dataset: Dataset, imageEmb: HostMatrix): Promise<EvalContext['compositional']> {
+/** Embeds texts into one space: the model's own, or an alignment probe's. */
+type TextEmbedder = (texts: string[]) => Promise<HostMatrix>;
+
+/** Caption probe features and own-space embeddings, each distinct text through the text tower once per evaluation. */
+class TextTable {
+  private readonly rows = new Map<string, { features: Float32Array; emb?: Float32Array }>();
+
+  constructor(private readonly o: EvaluateOptions, private readonly joint: boolean) {}
+
+  /** `[texts.length, D]` rows of `which` for `texts`. */
+  async get(texts: string[], which: 'features' | 'emb'): Promise<HostMatrix> {
+    const missing = [...new Set(texts.filter((t) => !this.rows.has(t)))];
+    if (missing.length) {
+      const { features, emb } = await captionFeatures(this.o.model, this.o.tokenizer, missing, this.o.maxLen, this.joint);
+      const row = (m: HostMatrix, i: number) => m.data.slice(i * m.shape[1], (i + 1) * m.shape[1]);
+      missing.forEach((t, i) => this.rows.set(t, { features: row(features, i), emb: emb && row(emb, i) }));
+    }
+    const picked = texts.map((t) => this.rows.get(t)![which]!);
+    const cols = picked[0]?.length ?? 0;
+    const data = new Float32Array(texts.length * cols);
+    picked.forEach((r, i) => data.set(r, i * cols));
+    return { data, shape: [texts.length, cols] };
+  }
+}
+
+/** Image–true caption vs image–hard negative pairs of `shapes`-like datasets (undefined elsewhere). */
+async function compositional(dataset: Dataset, imageEmb: HostMatrix, embed: TextEmbedder): Promise<EvalContext['compositional']> {
   const positives: string[] = [];
   const negatives: string[] = [];
   const negativeImage: number[] = [];
@@ -101,102 +148,137 @@ async function compositional(o: EvaluateOptions, dataset: Dataset, imageEmb: Hos
       negativeKind.push(n.kind);
     }
   }
-  const positiveEmb = await embedCaptions(o.model, o.tokenizer, positives, o.maxLen);
-  const negativeEmb = await embedCaptions(o.model, o.tokenizer, negatives, o.maxLen);
-  return compositionalScores({ imageEmb, positiveEmb, negativeEmb, negativeImage, negativeKind });
+  return compositionalScores({ imageEmb, positiveEmb: await embed(positives), negativeEmb: await embed(negatives), negativeImage, negativeKind });
 }
 
-/** Reconstruction metrics of each masked objective on the first batches of a split. */
-async function reconstruction(o: EvaluateOptions, dataset: Dataset): Promise<Record<string, number>> {
-  if (!o.objectives?.parts.some((p) => p.objective.reconstruct)) return {};
-  const batcher = new Batcher({ dataset, tokenizer: o.tokenizer, batchSize: 64, maxLen: o.maxLen, seed: o.seed ?? 0, shuffle: false, captionChoice: 'first' });
-  const pixels: PixelStats[] = [];
-  const tokens: Record<string, TokenStats[]> = {};
-  for (let b = 0; b < Math.min(o.reconstructionBatches ?? 4, batcher.numBatches); b++) {
-    const batch = toTrainBatch(batcher.batch(0, b));
-    const all = o.objectives.reconstruct({ model: o.model, batch, rng: new Rng((o.seed ?? 0) + b), ctx: EVAL });
-    for (const r of Object.values(all)) {
-      if (r.pixels) pixels.push(await pixelReconstruction(r.pixels));
-      for (const [kind, t] of Object.entries(r.tokens ?? {})) {
-        const labelled = (await t.labels.data()).some((v) => v !== -100);
-        if (labelled) (tokens[`${kind}_acc`] ??= []).push(await tokenAccuracy(t));
-      }
+/** The joint-space evaluators of one split in one space; `prefix` '' or 'aligned_'. */
+async function jointMetrics(
+  split: EvalSplit, imageEmb: HostMatrix, embed: TextEmbedder, evaluators: Evaluator[], prefix: string,
+): Promise<MetricSamples> {
+  const { dataset } = split;
+  const names = new Set(evaluators.map((e) => e.name));
+  const { captions, owner } = allCaptions(dataset);
+  const needsCaptions = names.has('retrieval') || names.has('diag');
+  const textEmb = needsCaptions ? await embed(captions) : undefined;
+  const labels = labelsOf(dataset);
+  const ctx: EvalContext = {
+    imageEmb,
+    textEmb,
+    textToImage: owner,
+    labels,
+    classNames: labels ? dataset.classNames : undefined,
+    templates: PROMPT_TEMPLATES[templateKind(dataset.name)],
+    encodeText: embed,
+    compositional: names.has('compositional') ? await compositional(dataset, imageEmb, embed) : undefined,
+  };
+  const out: MetricSamples = {};
+  for (const e of evaluators) {
+    let c = ctx;
+    if (e.name === 'diag') {
+      // diagnostics need paired rows: each image with its first caption
+      const first = owner.map((img, j) => (j === 0 || owner[j - 1] !== img ? j : -1)).filter((j) => j >= 0);
+      c = { imageEmb, textEmb: pickRows(textEmb!, first) };
     }
-    disposeReconstructions(all);
-    disposeBatch(batch.source);
+    if (!e.appliesTo(c)) continue;
+    for (const [leaf, s] of Object.entries(await e.run(c))) out[`${prefix}${e.name}/${split.name}/${leaf}`] = s;
   }
-  const out: Record<string, number> = {};
-  if (pixels.length) {
-    const s = combinePixelStats(pixels);
-    out.mse = s.mse;
-    out.psnr = s.psnr;
-  }
-  for (const [name, stats] of Object.entries(tokens)) out[name] = combineTokenStats(stats).accuracy;
   return out;
 }
 
-/** Run every evaluator that applies to each split; one flat record. */
-export async function evaluateModel(o: EvaluateOptions): Promise<Record<string, number>> {
-  const metrics: Record<string, number> = {};
-  let firstFeatures: HostMatrix | null = null;
-  for (const split of o.splits) {
-    const { dataset } = split;
-    const { emb: imageEmb, features } = await embedImages(o.model, dataset);
-    firstFeatures ??= features; // the probe's test features: the first split, embedded once
-    const { captions, owner } = allCaptions(dataset);
-    const textEmb = await embedCaptions(o.model, o.tokenizer, captions, o.maxLen);
-    const firstCaption = owner.map((img, j) => (j === 0 || owner[j - 1] !== img ? j : -1)).filter((j) => j >= 0);
-    const labels = labelsOf(dataset);
-    const ctx: EvalContext = {
-      imageEmb,
-      textEmb,
-      textToImage: owner,
-      labels,
-      classNames: labels ? dataset.classNames : undefined,
-      templates: PROMPT_TEMPLATES[templateKind(dataset.name)],
-      encodeText: async (texts) => embedCaptions(o.model, o.tokenizer, texts, o.maxLen),
-      compositional: await compositional(o, dataset, imageEmb),
-    };
-    const add = (record: Record<string, number>, keep: (group: string) => boolean = () => true) => {
-      for (const [k, v] of Object.entries(record)) {
-        const [group, ...leaf] = k.split('/');
-        if (keep(group)) metrics[`${group}/${split.name}/${leaf.join('/')}`] = v;
-      }
-    };
-    // diagnostics need paired rows (each image with its first caption): computed separately below
-    add(await runEvaluators(ctx), (group) => group !== 'diag');
-    add(await runEvaluators({ imageEmb, textEmb: pickRows(textEmb, firstCaption) }), (group) => group === 'diag');
-    add(Object.fromEntries(Object.entries(await reconstruction(o, dataset)).map(([k, v]) => [`recon/${k}`, v])));
+/** A fixed subset of the train split (the same for every arm and seed). */
+function probeSubset(o: EvaluateOptions): Dataset {
+  const order = new Rng(EVAL_SEED).fork('probe-subset').permutation(o.probe!.train.size).slice(0, o.probe!.maxTrain ?? 1000);
+  return subset(o.probe!.train, order);
+}
+
+/** The alignment probe fitted on the train subset's frozen features. */
+async function alignmentProbe(o: EvaluateOptions, train: Dataset, trainImages: HostMatrix): Promise<AlignmentProbe> {
+  const { captions, owner } = allCaptions(train);
+  return fitAlignmentProbe({
+    imageX: trainImages,
+    textX: (await captionFeatures(o.model, o.tokenizer, captions, o.maxLen)).features,
+    textToImage: owner,
+    embedDim: o.model.cfg.embedDim,
+    steps: o.align?.steps,
+    batchSize: o.align?.batchSize,
+    lr: o.align?.lr,
+    seed: o.seed ?? 0,
+  });
+}
+
+/** A host matrix of an owned tensor (disposed). */
+async function toHost(t: tf.Tensor2D): Promise<HostMatrix> {
+  try {
+    return { data: (await t.data()) as Float32Array, shape: t.shape as [number, number] };
+  } finally {
+    t.dispose();
   }
-  if (o.probe && firstFeatures) Object.assign(metrics, await probeMetrics(o, firstFeatures));
+}
+
+/** Run the requested groups on each split; one flat record of samples. */
+export async function evaluateModel(o: EvaluateOptions): Promise<MetricSamples> {
+  const groups = new Set(o.groups ?? EVAL_GROUPS);
+  for (const g of groups) if (!EVAL_GROUPS.includes(g)) throw new Error(`evaluateModel: unknown group '${g}' (known: ${EVAL_GROUPS.join(', ')})`);
+  const joint = o.objectives?.trainsJointSpace ?? true;
+  const jointEvaluators = [zeroShotEvaluator, retrievalEvaluator, compositionalEvaluator, diagnosticsEvaluator].filter((e) => joint && groups.has(e.name as EvalGroup));
+  const alignedEvaluators = groups.has('aligned') ? [zeroShotEvaluator, retrievalEvaluator, compositionalEvaluator] : [];
+  const train = o.probe && (groups.has('probe') || alignedEvaluators.length) ? probeSubset(o) : undefined;
+  const trainImages = train ? (await embedImages(o.model, train, false)).features : undefined;
+ 
+  const aligned = alignedEvaluators.length && train ? await alignmentProbe(o, train, trainImages!) : undefined;
+ 
+  const metrics: MetricSamples = {};
+  const texts = new TextTable(o, jointEvaluators.length > 0);
+  let firstFeatures: HostMatrix | undefined;
+  try {
+    for (const split of o.splits) {
+      const { emb, features } = await embedImages(o.model, split.dataset, jointEvaluators.length > 0);
+      firstFeatures ??= features;
+      if (emb) {
+        const own: TextEmbedder = (t) => texts.get(t, 'emb');
+        Object.assign(metrics, await jointMetrics(split, emb, own, jointEvaluators, ''));
+      }
+      if (aligned) {
+        const viaProbe: TextEmbedder = async (t) => toHost(aligned.embedTexts(await texts.get(t, 'features')));
+        Object.assign(metrics, await jointMetrics(split, await toHost(aligned.embedImages(features)), viaProbe, alignedEvaluators, 'aligned_'));
+      }
+      if (groups.has('recon') && o.objectives) {
+        const r = await reconstructionMetrics({
+          model: o.model, tokenizer: o.tokenizer, maxLen: o.maxLen, objectives: o.objectives, dataset: split.dataset, items: o.reconstructionItems,
+        });
+        for (const [leaf, s] of Object.entries(r)) metrics[`recon/${split.name}/${leaf}`] = s;
+      }
+    }
+  } finally {
+    aligned?.dispose();
+  }
+  if (groups.has('probe') && train && firstFeatures) Object.assign(metrics, await probeMetrics(o, train, trainImages!, firstFeatures));
   return metrics;
 }
 
-/** Linear probe on the image tower's pooled features: train/val from the training split, test = first eval split. */
-async function probeMetrics(o: EvaluateOptions, testX: HostMatrix): Promise<Record<string, number>> {
+/** Linear probe on the probe feature: train/val from the train subset (its first fifth validates), test = the first eval split. */
+async function probeMetrics(o: EvaluateOptions, train: Dataset, trainX: HostMatrix, testX: HostMatrix): Promise<MetricSamples> {
   const test = o.splits[0].dataset;
-  const trainLabels = labelsOf(o.probe!.train);
+  const trainLabels = labelsOf(train);
   const testLabels = labelsOf(test);
   if (!trainLabels || !testLabels || !test.classNames) return {};
-  const rng = new Rng(o.seed ?? 0);
-  const order = rng.permutation(o.probe!.train.size).slice(0, o.probe!.maxTrain ?? 1000);
-  const { features: trainAll } = await embedImages(o.model, subset(o.probe!.train, order));
-  const nVal = Math.max(1, Math.floor(order.length / 5));
+  const nVal = Math.max(1, Math.floor(train.size / 5));
   const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const valRows = rows(0, nVal);
-  const trainRows = rows(nVal, order.length);
-  const r = await linearProbe({
-    trainX: pickRows(trainAll, trainRows),
-    trainY: trainRows.map((i) => trainLabels[order[i]]),
-    valX: pickRows(trainAll, valRows),
-    valY: valRows.map((i) => trainLabels[order[i]]),
-    testX,
-    testY: testLabels,
-    numClasses: test.classNames.length,
-    steps: o.probe!.steps ?? 150,
-    seed: o.seed ?? 0,
+  const trainRows = rows(nVal, train.size);
+  const r = await linearProbeEvaluator.run({
+    probe: {
+      trainX: pickRows(trainX, trainRows),
+      trainY: trainRows.map((i) => trainLabels[i]),
+      valX: pickRows(trainX, valRows),
+      valY: valRows.map((i) => trainLabels[i]),
+      testX,
+      testY: testLabels,
+      numClasses: test.classNames.length,
+      steps: o.probe!.steps ?? 150,
+    },
   });
-  return { [`probe/${o.splits[0].name}/acc`]: r.testAccuracy, [`probe/${o.splits[0].name}/l2`]: r.l2 };
+  return Object.fromEntries(Object.entries(r).map(([leaf, s]) => [`probe/${o.splits[0].name}/${leaf}`, s]));
 }
 
 /** A view of `dataset` restricted to `indices`. */

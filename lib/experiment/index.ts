@@ -3,6 +3,8 @@ export * from './setup';
 export * from './train_run';
 export * from './embed';
 export * from './evaluate';
+export * from './eval_masks';
+export * from './reconstruct_eval';
 export * from './arms';
 export * from './compare';
 export * from './restore';

@@ -30,6 +30,11 @@ export class ObjectiveMix {
     return this.parts.map((p) => p.objective.name);
   }
 
+  /** True when some objective with a non-zero weight trains the image and text projections. */
+  get trainsJointSpace(): boolean {
+    return this.parts.some((p) => p.weight > 0 && p.objective.trainsJointSpace === true);
+  }
+
   /** Fail at start, naming every module an objective needs and the model lacks. */
   check(model: VisionLanguageModel): void {
     for (const { objective } of this.parts) model.requireModules(objective.name, objective.needs);

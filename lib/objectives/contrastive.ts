@@ -22,6 +22,7 @@ export function clipObjective(): Objective {
   return {
     name: 'clip',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
       const { imageEmb, textEmb } = pairEmbeddings(inputs);
@@ -34,6 +35,7 @@ export function siglipObjective(): Objective {
   return {
     name: 'siglip',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: ['logitBias'],
     terms: (inputs) => {
       const { imageEmb, textEmb } = pairEmbeddings(inputs);
@@ -49,6 +51,7 @@ export function flipObjective(opts: { dropRatio?: number } = {}): Objective {
   return {
     name: 'flip',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
       const B = inputs.batch.images.shape[0];

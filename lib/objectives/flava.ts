@@ -90,9 +90,16 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
   return {
     name: 'flava',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
     prepare: prepareCodebook,
-    reconstruct: (inputs) => ({ tokens: unimodalPredictions(inputs, maskedTowers(inputs, opts)) }),
+    reconstruct: (inputs) => {
+      const towers = maskedTowers(inputs, opts);
+      // MMM's text head reads the fused sequence: masked text predicted with the (block-masked) image in view
+      const fused = inputs.model.fusion!.apply(towers.image, towers.text, inputs.batch.attention, inputs.ctx);
+      const mmm = { logits: inputs.model.mmmTextHead!.apply(fused.text), labels: towers.textLabels, givenImage: true };
+      return { tokens: { ...unimodalPredictions(inputs, towers), mmm } };
+    },
     terms: (inputs) => {
       const { model, batch, ctx } = inputs;
       const B = batch.images.shape[0];

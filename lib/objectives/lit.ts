@@ -12,6 +12,7 @@ export function litObjective(opts: { loss?: 'clip' | 'siglip' } = {}): Objective
   return {
     name: 'lit',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: loss === 'siglip' ? ['frozenText', 'logitBias'] : ['frozenText'],
     // every training caption embedded once, before step 1; steps then read the cache
     prepare: async (model, data) => {

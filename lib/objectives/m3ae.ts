@@ -8,8 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss } from '../losses';
-import { randomPatchMask } from '../masking';
-import { pixelPrediction } from './mim';
+import { patchMask, pixelPrediction } from './mim';
 import { MaskedText, maskTokens, mlmLogits, mlmTerm } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
 
@@ -22,7 +21,7 @@ export interface M3aeOptions {
 /** Both modalities masked, one joint encoder: the pixel prediction and the masked text before the MLM head. */
 function m3aeForward(inputs: StepInputs, opts: M3aeOptions): { pixels: Required<Reconstruction>['pixels']; text: MaskedText } {
   const { model, batch, ctx } = inputs;
-  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
+  const { keepIndices: keep, restoreIndices: restore, mask } = patchMask(inputs, opts.imageMaskRatio ?? 0.75);
   const text = maskTokens(inputs, { rate: opts.textMaskRate ?? 0.75, allMask: true });
   const joint = model.encodeJoint(batch.images, keep, text.ids, batch.attention, ctx);
   return {
@@ -42,7 +41,7 @@ export function m3aeObjective(opts: M3aeOptions = {}): Objective {
     },
     reconstruct: (inputs) => {
       const { pixels, text } = m3aeForward(inputs, opts);
-      return { pixels, tokens: { mlm: mlmLogits(inputs.model, text) } };
+      return { pixels, tokens: { mlm: { ...mlmLogits(inputs.model, text), givenImage: true } } };
     },
   };
 }

@@ -6,10 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss } from '../losses';
 import { ImageEncoding, TextEncoding } from '../models';
-import { randomPatchMask } from '../masking';
 import { clipTerm } from './contrastive';
 import { hardItmTerm } from './itm';
-import { fromNormPix, pixelPrediction } from './mim';
+import { fromNormPix, patchMask, pixelPrediction } from './mim';
 import { MaskedText, TextMaskOptions, maskTokens, mlmLogits, mlmTerm } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
 
@@ -25,7 +24,7 @@ export interface MaskVlmOptions {
  */
 function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEncoding, opts: MaskVlmOptions): { pixels: Required<Reconstruction>['pixels']; text: MaskedText } {
   const { model, batch, ctx } = inputs;
-  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, opts.imageMaskRatio ?? 0.75, inputs.rng);
+  const { keepIndices: keep, restoreIndices: restore, mask } = patchMask(inputs, opts.imageMaskRatio ?? 0.75);
   const visible = model.encodeImage(batch.images, { keep }, ctx).hidden;
   const imageGivenText = model.cross!.image(visible, text.hidden, batch.attention, ctx);
   const masked = maskTokens(inputs, opts.text);
@@ -46,6 +45,7 @@ export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
   return {
     name: 'maskvlm',
     batchCoupled: true,
+    trainsJointSpace: true,
     needs: ['cross', 'pixelDecoder', 'mlmHead', 'itmHead'],
     terms: (inputs) => {
       const { model } = inputs;
@@ -65,7 +65,7 @@ export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
       const { image, text } = towers(inputs);
       const r = crossReconstruct(inputs, image, text, opts);
       if (normPix) r.pixels.pred = fromNormPix(r.pixels.pred, r.pixels.target);
-      return { pixels: r.pixels, tokens: { mlm: mlmLogits(inputs.model, r.text) } };
+      return { pixels: r.pixels, tokens: { mlm: { ...mlmLogits(inputs.model, r.text), givenImage: true } } };
     },
   };
 }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { patchify } from '../core';
 import { maeLoss, maskedTokenLoss } from '../losses';
-import { blockMaskBatch, randomPatchMask } from '../masking';
+import { RandomPatchMaskResult, blockMaskBatch, randomPatchMask } from '../masking';
 import { VisionLanguageModel } from '../models';
 import { Rng } from '../random';
 import { kmeans, patchCodes } from './codebook';
@@ -36,10 +36,17 @@ export function fromNormPix(pred: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor3D
   });
 }
 
+/** A random MAE patch mask at `ratio` for the batch, or the evaluation protocol's fixed one (a copy). */
+export function patchMask(inputs: StepInputs, ratio: number): RandomPatchMaskResult {
+  const fixed = inputs.evalMasks?.patches;
+  if (fixed) return { keepIndices: fixed.keepIndices.clone(), restoreIndices: fixed.restoreIndices.clone(), mask: fixed.mask.clone() };
+  return randomPatchMask(inputs.batch.images.shape[0], inputs.model.numPatches, ratio, inputs.rng);
+}
+
 /** MAE's forward on a batch: random mask, encoder on visible patches, decoder on all. */
 function maeForward(inputs: StepInputs, ratio: number): { pred: tf.Tensor3D; target: tf.Tensor3D; mask: tf.Tensor2D } {
   const { model, batch } = inputs;
-  const { keepIndices: keep, restoreIndices: restore, mask } = randomPatchMask(batch.images.shape[0], model.numPatches, ratio, inputs.rng);
+  const { keepIndices: keep, restoreIndices: restore, mask } = patchMask(inputs, ratio);
   const visible = model.encodeImage(batch.images, { keep }, inputs.ctx).hidden;
   return { ...pixelPrediction(model, visible, restore, batch.images, inputs), mask };
 }

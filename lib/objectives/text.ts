@@ -14,8 +14,10 @@ export interface TextMaskOptions {
   allMask?: boolean;
 }
 
-/** BERT-masked copy of the batch's tokens: inputs int32 [B, T], labels int32 [B, T] (−100 = ignore). */
+/** BERT-masked copy of the batch's tokens (or the evaluation protocol's fixed corruption): inputs int32 [B, T], labels int32 [B, T] (−100 = ignore). */
 export function maskTokens(inputs: StepInputs, opts: TextMaskOptions = {}): { ids: tf.Tensor2D; labels: tf.Tensor2D } {
+  const fixed = inputs.evalMasks?.text;
+  if (fixed) return { ids: fixed.ids.clone(), labels: fixed.labels.clone() };
   const { batch, model } = inputs;
   const spec = model.textSpec;
   const wholeWord = opts.wholeWord && batch.wordStarts ? { wordStarts: batch.wordStarts } : undefined;
@@ -74,6 +76,7 @@ export function captionObjective(opts: { contrastive?: boolean; captionWeight?: 
   return {
     name: 'caption',
     batchCoupled: withContrastive,
+    trainsJointSpace: withContrastive,
     needs: ['captionDecoder'],
     termWeights: { caption: opts.captionWeight ?? 2, contrastive: 1 },
     terms: (inputs) => {

@@ -20,6 +20,17 @@ export interface TrainBatch {
   captions?: string[];
 }
 
+/**
+ * Masks fixed by an evaluation protocol, identical for every arm: an objective's `reconstruct` uses
+ * them instead of drawing its own (training never sets them).
+ */
+export interface EvalMasks {
+  /** MAE-style patch mask: kept patches int32 [B, K], restore order int32 [B, N], mask float32 [B, N] (1 = masked). */
+  patches?: { keepIndices: tf.Tensor2D; restoreIndices: tf.Tensor2D; mask: tf.Tensor2D };
+  /** Corrupted caption ids int32 [B, T] and labels int32 [B, T] (−100 = not scored). */
+  text?: { ids: tf.Tensor2D; labels: tf.Tensor2D };
+}
+
 /** Everything an objective sees in one step. */
 export interface StepInputs {
   model: VisionLanguageModel;
@@ -27,6 +38,8 @@ export interface StepInputs {
   /** This step's randomness (masks, swaps, negatives); forked per objective. */
   rng: Rng;
   ctx: ForwardContext;
+  /** Evaluation only: use these masks instead of drawing them (reconstructions comparable across arms). */
+  evalMasks?: EvalMasks;
 }
 
 /** Data an objective may look at once before training (e.g. to fit a codebook). */
@@ -41,8 +54,11 @@ export interface PrepareData {
 export interface Reconstruction {
   /** Pixel MIM: predicted and true patches [B, N, P] in image space, mask [B, N] (1 = scored). */
   pixels?: { pred: tf.Tensor3D; target: tf.Tensor3D; mask: tf.Tensor2D };
-  /** Token predictions by kind ('mlm', 'mim'): logits [B, L, V], labels int32 [B, L] (−100 = not scored). */
-  tokens?: Record<string, { logits: tf.Tensor3D; labels: tf.Tensor2D }>;
+  /**
+   * Token predictions by kind ('mlm', 'mim', 'mmm'): logits [B, L, V], labels int32 [B, L] (−100 = not
+   * scored); `givenImage` marks masked text predicted with the image in view (cross-modal reconstruction).
+   */
+  tokens?: Record<string, { logits: tf.Tensor3D; labels: tf.Tensor2D; givenImage?: boolean }>;
 }
 
 export interface Objective {
@@ -54,6 +70,8 @@ export interface Objective {
    * negatives): with one row per batch there is nothing to contrast and the run cannot learn.
    */
   readonly batchCoupled?: boolean;
+  /** True when its loss trains the joint space (the image and text projections): a contrastive term. */
+  readonly trainsJointSpace?: boolean;
   /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
   readonly termWeights?: Readonly<Record<string, number>>;
   /** One-off preparation before step 1 (also on resume; trained state is then restored from the checkpoint). */

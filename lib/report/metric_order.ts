@@ -5,7 +5,7 @@
  * representation diagnostics, and last what it all cost.
  */
 
-const GROUP_ORDER = ['retrieval', 'aligned_retrieval', 'zeroshot', 'aligned_zeroshot', 'probe', 'compositional', 'recon', 'diag'];
+const GROUP_ORDER = ['retrieval', 'aligned_retrieval', 'zeroshot', 'aligned_zeroshot', 'probe', 'compositional', 'aligned_compositional', 'recon', 'diag'];
 const COST_GROUP = 'cost';
 /** Splits: in-style before cross-style; other split names follow alphabetically. */
 const SPLIT_ORDER = ['in', 'cross'];
@@ -14,7 +14,7 @@ const LEAF_ORDER = [
   'i2t_mean_rank', 'i2t_median_rank', 't2i_mean_rank', 't2i_median_rank',
   'top1', 'top5', 'balanced_acc', 'acc', 'l2',
   'colour', 'shape', 'size', 'relation', 'overall', 'macro',
-  'psnr', 'mse', 'mlm_acc', 'mlm_acc_noimage', 'mim_acc',
+  'psnr', 'mse', 'mlm_acc', 'mlm_acc_noimage', 'mlm_acc_textonly', 'mim_acc',
   'alignment', 'uniformity', 'modality_gap', 'erank_image', 'erank_text',
   'wall_time_s', 'samples_per_s', 'gflops_per_step',
 ];
@@ -33,7 +33,7 @@ const KEY_LEAVES: Record<string, (leaf: string, split: string) => boolean> = {
   [COST_GROUP]: () => true,
 };
 /** Metrics where larger is better, for reading the plots; anything else is not assumed. */
-const ACCURACY_LEAF = /(_r\d+|top\d+|acc|^colour$|^shape$|^size$|^relation$|^overall$|^macro$)$/;
+const ACCURACY_LEAF = /(_r\d+|top\d+|acc|acc_noimage|acc_textonly|^colour$|^shape$|^size$|^relation$|^overall$|^macro$)$/;
 
 export interface MetricName {
   group: string;

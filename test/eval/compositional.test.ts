@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { compositionalProbe, compositionalScores } from '../../lib/eval';
+import { compositionalSamples, compositionalProbe, compositionalScores } from '../../lib/eval';
 import { expectNoLeak } from '../helpers';
 
 describe('eval/compositionalProbe', () => {
@@ -39,5 +39,19 @@ describe('eval/compositionalProbe', () => {
   it('rejects empty and non-finite input', () => {
     expect(() => compositionalProbe({ scores: [] })).to.throw(/empty/);
     expect(() => compositionalProbe({ scores: [{ kind: 'size', positive: NaN, negative: 0 }] })).to.throw(/scores\[0\]/);
+  });
+
+  it('as samples: pairs are items; macro weighs each kind equally; chance 0.5', () => {
+    const scores = [
+      { kind: 'colour', positive: 1, negative: 0 }, { kind: 'colour', positive: 1, negative: 0 },
+      { kind: 'colour', positive: 0, negative: 1 }, { kind: 'size', positive: 1, negative: 1 },
+    ];
+    const s = compositionalSamples(scores);
+    expect(s.overall.items).to.deep.equal([1, 1, 0, 0]);
+    expect(s.colour.items).to.deep.equal([1, 1, 0]);
+    expect(s.size).to.deep.include({ value: 0, items: [0], chance: 0.5 });
+    expect(s.macro.value).to.be.closeTo((2 / 3 + 0) / 2, 1e-12);
+    const items = s.macro.items!;
+    expect(items.reduce((a, b) => a + b, 0) / items.length).to.be.closeTo(s.macro.value, 1e-12);
   });
 });

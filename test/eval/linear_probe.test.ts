@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { linearProbe } from '../../lib/eval';
+import { linearProbe, linearProbeEvaluator } from '../../lib/eval';
 import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
 
@@ -73,5 +73,22 @@ describe('eval/linearProbe', () => {
       expect(await msg(linearProbe({ trainX: x, trainY: [0, 0], valX: x, valY: [0, 0], testX: x, testY: [0, 0], numClasses: 1 })))
         .to.match(/numClasses/);
     });
+  });
+
+  it('balanced accuracy and per-item hits on test; the majority-class baseline (train majority) as chance', async function () {
+    this.timeout(30000);
+    // class 0 is 3/4 of train; test: 2 of class 0, 2 of class 1, all separable
+    const trainX = [[-2], [-1.8], [-2.2], [2]];
+    const testX = [[-2.1], [-1.9], [1.9], [2.1]];
+    const m = await expectNoLeak(() => linearProbeEvaluator.run({
+      probe: { trainX, trainY: [0, 0, 0, 1], valX: trainX, valY: [0, 0, 0, 1], testX, testY: [0, 0, 1, 1], numClasses: 3, steps: 60, l2Grid: [1e-4] },
+    }));
+    expect(m.acc).to.deep.include({ value: 1, items: [1, 1, 1, 1], chance: 0.5, higherIsBetter: true }); // class 0 is half of test
+    expect(m.balanced_acc.value).to.equal(1);
+    expect(m.balanced_acc.chance).to.equal(0.5); // 2 classes present in test
+    const r = await linearProbe({ trainX, trainY: [0, 0, 0, 1], valX: trainX, valY: [0, 0, 0, 1], testX: [[-2], [-2], [-2], [2]], testY: [0, 1, 1, 1], numClasses: 2, steps: 60 });
+    expect(Array.from(r.testCorrect)).to.deep.equal([1, 0, 0, 1]);
+    expect(r.testAccuracy).to.equal(0.5);
+    expect(r.testBalancedAccuracy).to.be.closeTo((1 + 1 / 3) / 2, 1e-12);
   });
 });

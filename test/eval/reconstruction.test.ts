@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { combinePixelStats, combineTokenStats, pixelReconstruction, psnrFromMse, tokenAccuracy } from '../../lib/eval';
+import {
+  combinePixelStats, combineTokenStats, mostFrequentShare, pixelReconstruction, pixelReconstructionPerImage, pixelSamples, psnrFromMse,
+  tokenAccuracy, tokenAccuracyPerRow, tokenSample,
+} from '../../lib/eval';
 import { expectNoLeak } from '../helpers';
 
 describe('eval/reconstruction', () => {
@@ -55,5 +58,38 @@ describe('eval/reconstruction', () => {
     expect(combineTokenStats([a, b]).accuracy).to.equal(3 / 4);
     const msg = await tokenAccuracy({ predictions: [[1]], labels: [[-100]] }).then(() => '', (e: Error) => e.message);
     expect(msg).to.match(/all -100/);
+  });
+
+  it('per-image PSNR (items = images) against the mean-patch baseline; oracle patch stats for every model', async () => {
+    // 2 images, 3 patches of 2 values; patch 2 masked in image 0, patches 1 and 2 in image 1
+    const target = [[[0.2, 0.4], [0.6, 0.8], [0.1, 0.3]], [[0.5, 0.5], [0.9, 0.1], [0.3, 0.7]]];
+    const pred = [[[0, 0], [0, 0], [0.1, 0.2]], [[0, 0], [0.9, 0.1], [0.5, 0.5]]];
+    const mask = [[0, 0, 1], [0, 1, 1]];
+    const r = await expectNoLeak(() => pixelReconstructionPerImage({ pred, target, mask }));
+    expect(r.mse[0]).to.be.closeTo((0 + 0.01) / 2, 1e-7);
+    expect(r.mse[1]).to.be.closeTo((0 + 0 + 0.04 + 0.04) / 4, 1e-7);
+    expect(r.psnr[0]).to.be.closeTo(10 * Math.log10(1 / 0.005), 1e-4);
+    // baseline of image 0: mean visible patch [0.4, 0.6] for patch 2 = [0.1, 0.3] -> (0.09 + 0.09) / 2
+    expect(r.baselineMse[0]).to.be.closeTo(0.09, 1e-7);
+    // baseline of image 1: the only visible patch [0.5, 0.5]: ((0.16 + 0.16) + (0.04 + 0.04)) / 4
+    expect(r.baselineMse[1]).to.be.closeTo(0.1, 1e-7);
+    const s = pixelSamples([r]);
+    expect(s.psnr.items).to.deep.equal(r.psnr);
+    expect(s.psnr.chance).to.be.closeTo((r.baselinePsnr[0] + r.baselinePsnr[1]) / 2, 1e-9);
+    expect(s.mse.higherIsBetter).to.equal(false);
+    // with the true patch statistics, a prediction with the right shape but wrong scale and offset is exact
+    const m = await pixelReconstructionPerImage({ pred: [[[10, 20], [0, 0]]], target: [[[0.2, 0.4], [0.5, 0.5]]], mask: [[1, 0]], matchPatchStats: true });
+    expect(m.mse[0]).to.be.closeTo(0, 1e-6);
+    expect(m.psnr[0]).to.be.greaterThan(50);
+  });
+
+  it('token accuracy per row: items are row shares of the pooled accuracy, chance = most frequent target', async () => {
+    const rows = await expectNoLeak(() => tokenAccuracyPerRow({ predictions: [[5, 6, 7], [5, 0, 0]], labels: [[5, 6, -100], [5, 9, 9]] }));
+    expect(rows).to.deep.equal({ correct: [2, 1], count: [2, 3], targets: [5, 6, 5, 9, 9] });
+    const s = tokenSample([rows]);
+    expect(s.value).to.be.closeTo(3 / 5, 1e-12); // pooled, not the mean of row accuracies (0.667)
+    expect(s.items).to.deep.equal([2 / 5 * 2, 1 / 5 * 2]);
+    expect(s.chance).to.be.closeTo(2 / 5, 1e-12);
+    expect(mostFrequentShare([1, 1, 2])).to.be.closeTo(2 / 3, 1e-12);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { retrieval } from '../../lib/eval';
+import { chanceRecall, retrievalSamples, retrieval } from '../../lib/eval';
 import { expectNoLeak } from '../helpers';
 import { fromSimilarities, identity, randomRows } from './fixtures';
 
@@ -127,5 +127,22 @@ describe('eval/retrieval', () => {
       expect(await bad(retrieval({ imageEmb: [[1, NaN], [0, 1]], textEmb: [[1, 0], [0, 1]] })))
         .to.match(/imageEmb.*NaN/);
     });
+  });
+
+  it('as samples: items per query (i2t per image, t2i per caption), exact chance levels, median without items', async () => {
+    // 3 images, image 0 with 2 captions; identity-like embeddings retrieve perfectly
+    const imageEmb = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const textEmb = [[1, 0, 0], [1, 0.01, 0], [0, 1, 0], [0, 0, 1]];
+    const s = retrievalSamples(await retrieval({ imageEmb, textEmb, textToImage: [0, 0, 1, 2] }));
+    expect(s.i2t_r1.items).to.deep.equal([1, 1, 1]);
+    expect(s.t2i_r1.items).to.deep.equal([1, 1, 1, 1]);
+    expect(s.t2i_r1.chance).to.be.closeTo(1 / 3, 1e-12);
+    // i2t at k = 1 among 4 captions: image 0 has 2 correct (1/2), images 1, 2 one each (1/4)
+    expect(s.i2t_r1.chance).to.be.closeTo((1 / 2 + 1 / 4 + 1 / 4) / 3, 1e-12);
+    expect(s.t2i_r5.chance).to.equal(1); // k ≥ N
+    expect(s.t2i_mean_rank).to.deep.include({ value: 1, chance: 2, higherIsBetter: false });
+    expect(s.i2t_median_rank).to.deep.equal({ value: 1, higherIsBetter: false });
+    expect(chanceRecall(2, 1, 10)).to.be.closeTo(0.2, 1e-12);
+    expect(chanceRecall(2, 2, 4)).to.be.closeTo(1 - (2 / 4) * (1 / 3), 1e-12);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { PROMPT_TEMPLATES, buildPrompts, fillTemplate, zeroShot } from '../../lib/eval';
+import { PROMPT_TEMPLATES, buildPrompts, fillTemplate, zeroShot, zeroShotEvaluator } from '../../lib/eval';
 import { expectNoLeak } from '../helpers';
 
 const e = (i: number, d = 4, scale = 1) => Array.from({ length: d }, (_, k) => (k === i ? scale : 0));
@@ -30,6 +30,34 @@ describe('eval/zeroShot', () => {
     expect(r.balancedAccuracy).to.be.closeTo(2 / 3, 1e-12);
     expect(r.k).to.equal(2);
     expect(r.topKAccuracy).to.equal(1);
+  });
+
+  it('ties count against the model: constant embeddings score 0, not the majority share', async () => {
+    // 4 of 6 images in class 0: a plain argmax hands every tie to class 0 (top-1 = 4/6 with nothing learned)
+    const labels = [0, 0, 0, 0, 1, 2];
+    const imageEmb = labels.map(() => [1, 1, 1, 1]);
+    const classTextEmb = [[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]];
+    const r = await expectNoLeak(() => zeroShot({ imageEmb, labels, classTextEmb, topK: 2 }));
+    expect(r.top1).to.equal(0);
+    expect(r.balancedAccuracy).to.equal(0);
+    expect(r.topKAccuracy).to.equal(0); // 2 rivals tie with the true class: not within the top 2
+    // a tie between the true class and one rival at k = 2 is still a top-2 hit
+    const two = await zeroShot({ imageEmb: [[1, 1, 0]], labels: [0], classTextEmb: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], topK: 2 });
+    expect([two.top1, two.topKAccuracy]).to.deep.equal([0, 1]);
+  });
+
+  it('as samples: items per image, balanced accuracy as item shares, chance 1/C and the majority share', async () => {
+    const labels = [0, 0, 0, 1, 1, 2];
+    const imageEmb = [e(0), e(0), e(1), e(1), e(1), e(0)]; // class 0: 2/3, class 1: 2/2, class 2: 0/1
+    const m = await expectNoLeak(() => zeroShotEvaluator.run({ imageEmb, labels, classTextEmb: [e(0), e(1), e(2)] }));
+    expect(m.top1.items).to.deep.equal([1, 1, 0, 1, 1, 0]);
+    expect(m.top1.chance).to.equal(0.5); // class 0 is half the images
+    expect(m.balanced_acc.value).to.be.closeTo((2 / 3 + 1 + 0) / 3, 1e-12);
+    const items = m.balanced_acc.items!;
+    expect(items.reduce((a, b) => a + b, 0) / items.length).to.be.closeTo(m.balanced_acc.value, 1e-12);
+    expect(m.balanced_acc.chance).to.be.closeTo(1 / 3, 1e-12);
+    expect(m.top5.chance).to.equal(1); // k = min(5, C) = 3 classes: every image
+    expect(m.top1.higherIsBetter).to.equal(true);
   });
 
   it('classes absent from the labels are left out of balanced accuracy', async () => {

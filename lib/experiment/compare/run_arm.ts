@@ -7,10 +7,11 @@ import * as path from 'path';
 import { Dataset } from '../../data';
 import { forwardFlops } from '../../bench/flops';
 import type { ArmResult } from '../../report';
+import { metricValues } from '../../eval';
 import { Rng } from '../../random';
 import type { CurvePoint, RunSamples, Sample } from '../../stats';
 import { Arm } from '../arms';
-import { evaluateModel } from '../evaluate';
+import { EvalGroup, evaluateModel } from '../evaluate';
 import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../setup';
 import { runTraining } from '../train_run';
 import { armConfig, armLabel, ComparePreset, DataSetting } from './presets';
@@ -19,7 +20,9 @@ import { armConfig, armLabel, ComparePreset, DataSetting } from './presets';
  * The curves: these metric groups on the first eval split (in-style) only, so an evaluation during
  * training costs a few seconds (no probe, no alignment probe, no second split).
  */
-export const CURVE_GROUPS = ['retrieval', 'zeroshot', 'recon'];
+export const CURVE_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'recon'];
+/** Images scored for reconstruction at a curve point (the final evaluation scores the whole split). */
+const CURVE_RECONSTRUCTION_ITEMS = 128;
 
 export interface ArmRun {
   result: ArmResult;
@@ -31,14 +34,6 @@ export interface RunArmOptions {
   sets?: string[];
   evalSets: { name: string; dataset: Dataset }[];
   onStep: (step: number) => void;
-}
-
-/**
- * MERGE (lead: delete this adapter once evaluateModel returns MetricSamples): today's evaluateModel
- * gives plain numbers, so every metric is a sample without items (intervals over seeds only).
- */
-function asSamples(metrics: Record<string, number> | Record<string, Sample>): Record<string, Sample> {
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? { value: v } : v]));
 }
 
 /** Analytic model FLOPs of one training step: forward matmuls × 3. */
@@ -57,7 +52,6 @@ export function curveEvery(steps: number, points: number): number {
   return Math.max(1, Math.floor(steps / points));
 }
 
-const values = (samples: Record<string, Sample>): Record<string, number> => Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, s.value]));
 
 export async function runArm(preset: ComparePreset, setting: DataSetting, arm: Arm, seed: number, o: RunArmOptions): Promise<ArmRun> {
   const config = armConfig(preset, setting, arm, seed, o.sets);
@@ -70,7 +64,7 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
   let evalMs = 0;
   const curveSplit = o.evalSets[0];
   const curveOf = (all: Record<string, Sample>) =>
-    Object.fromEntries(Object.entries(all).filter(([k]) => CURVE_GROUPS.includes(k.split('/')[0]) && k.split('/')[1] === curveSplit.name));
+    Object.fromEntries(Object.entries(all).filter(([k]) => (CURVE_GROUPS as readonly string[]).includes(k.split('/')[0]) && k.split('/')[1] === curveSplit.name));
   const evalHook = (exp: Experiment) => {
     started = Date.now();
     return {
@@ -82,19 +76,19 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
           curve.push({ step, seconds, metrics: {} }); // filled from the final evaluation below
           return {};
         }
-        const metrics = curveOf(asSamples(await evaluateModel({
+        const metrics = await evaluateModel({
           model: exp.model, tokenizer: exp.tokenizer, maxLen: config.data.maxLen, splits: [curveSplit], objectives: exp.objectives, seed,
-          // MERGE: pass the protocol's group option here (only CURVE_GROUPS); curveOf then has nothing to drop
-        })));
+          groups: CURVE_GROUPS, reconstructionItems: CURVE_RECONSTRUCTION_ITEMS,
+        });
         curve.push({ step, seconds, metrics });
         evalMs += Date.now() - t0;
-        return values(metrics);
+        return metricValues(metrics);
       },
     };
   };
   const { experiment, result } = await runTraining(config, { out, overwrite: true, onStep: o.onStep, evalHook });
   try {
-    const samples = asSamples(await evaluateModel({
+    const samples = await evaluateModel({
       model: experiment.model,
       tokenizer: experiment.tokenizer,
       maxLen: config.data.maxLen,
@@ -102,7 +96,7 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
       objectives: experiment.objectives,
       probe: { train: experiment.train, maxTrain: preset.probe.maxTrain, steps: preset.probe.steps },
       seed,
-    }));
+    });
     const last = curve.at(-1);
     if (last && last.step === result.step) last.metrics = curveOf(samples);
     const flopsPerStep = await stepFlops(experiment);
@@ -114,9 +108,9 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
         name: label,
         objectives: arm.objectives.map((s) => ({ name: s.name, weight: s.weight ?? 1 })),
         seed,
-        metrics: values(samples),
+        metrics: metricValues(samples),
         lossCurve: result.history.map((h) => ({ step: h.step, loss: h.loss, terms: h.terms })),
-        curve: curvePoints.map((p) => ({ step: p.step, flops: p.flops, seconds: p.seconds, metrics: values(p.metrics) })),
+        curve: curvePoints.map((p) => ({ step: p.step, flops: p.flops, seconds: p.seconds, metrics: metricValues(p.metrics) })),
         wallTimeSec: trainSeconds,
         samplesPerSec: trained / trainSeconds,
         flopsPerStep,
