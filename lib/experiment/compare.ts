@@ -17,6 +17,8 @@ import { Rng } from '../random';
 import { packageVersion } from '../version';
 import { armByName } from './arms';
 import { subset } from './evaluate';
+import { PROBE_FEATURE } from './embed';
+import { RECONSTRUCTION_RULE } from './reconstruct_eval';
 import { collectStatistics } from './compare/collect';
 import { planCompare } from './compare/plan';
 import { armConfig, DataSetting } from './compare/presets';
@@ -89,6 +91,7 @@ export async function runCompare(o: CompareOptions): Promise<{ results: CompareR
     backend: o.backend.backend,
     seeds: preset.seeds,
     arms: runs.map((r) => r.result),
+    protocol: { probeFeature: PROBE_FEATURE, reconstruction: RECONSTRUCTION_RULE },
     ...collectStatistics({ runs, batchSize: armConfig(preset, { ...settings[0], batchSize: undefined }, armByName(settings[0].arms[0]), 0, o.sets).data.batchSize }),
   };
   const paths = await writeReport(o.out, results);

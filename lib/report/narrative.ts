@@ -26,8 +26,8 @@ export function caveats(results: CompareResults): string[] {
     `Budget: ${steps} steps per arm${batches ? ` at batch ${batches}` : ''}, ${results.seeds.length} seed(s); a small ViT (32 px images, 8 px patches, width 128, depth 2). Effects that need scale (Weers et al.: MAE stops helping CLIP with more data) cannot show here.`,
     'Data: a few thousand emoji (one style for training, another for the cross-style split) and synthetic shapes; the paired-data regime is "scarce" for every arm.',
     'FLAVA\'s masked-image targets are k-means codebook ids fitted on training patches, not a dVAE\'s tokens.',
-    'Reconstruction is scored on the same masks for every arm, in raw pixel space; masked-word accuracy at one mask rate, with and without the image.',
-    'The linear probe reads the same feature of every arm\'s image tower; arms without a trained joint space get an alignment probe (projections trained with the CLIP loss for a fixed budget) under aligned_* names.',
+    `Reconstruction: ${results.protocol?.reconstruction ?? 'the same masks for every arm; masked-word accuracy at one mask rate, with and without the image.'}`,
+    `Linear probe and alignment probe feature (the same for every arm): ${results.protocol?.probeFeature ?? 'one pooling of the image tower'}. The alignment probe trains fresh projections with the CLIP loss on frozen features for a fixed budget (aligned_* metrics, every arm); an arm's own retrieval and zero-shot appear only where its objectives train a joint space.`,
     'Compute is analytic model FLOPs of a training step (forward matmuls × 3); wall time is training only, on a shared machine.',
   ];
 }

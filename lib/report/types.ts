@@ -82,6 +82,8 @@ export interface CompareResults {
   /** Rules that could not be answered here, with the reason (missing arm or metric). */
   skippedFindings: SkippedFinding[];
   bootstrap: { replicates: number; seed: number; method: string };
+  /** The evaluation protocol in words (what the probe reads, how reconstruction is scored), for the caveats. */
+  protocol?: { probeFeature: string; reconstruction: string };
 }
 
 /**
@@ -149,6 +151,7 @@ const resultsSchema = z.object({
   findings: z.array(findingSchema),
   skippedFindings: z.array(z.object({ rule: z.string(), reason: z.string() })),
   bootstrap: z.object({ replicates: z.number().int(), seed: z.number(), method: z.string() }),
+  protocol: z.object({ probeFeature: z.string(), reconstruction: z.string() }).optional(),
 });
 
 /** Validates parsed `results.json` content; throws naming the first bad field (`arms.2.metrics...`). */
