@@ -35,3 +35,13 @@ export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
   return worst;
 }
+
+/** The error `p` rejects with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -77,13 +77,19 @@ function makeFinding(rule: string, label: string, arms: [string, string], metric
   return { rule, claim, metric, arms, diff: iv.mean, ci95: iv.ci95, significant, over: iv.over, ...(higherIsBetter !== undefined ? { higherIsBetter } : {}), ...extra };
 }
 
+/** The skip record when arm a or b did not run in this study. */
+function missingArms(ctx: FindingsContext, rule: string, a: string, b: string): RuleOutput | null {
+  const missing = [a, b].filter((x) => !ctx.table.has(x));
+  return missing.length ? { rule, reason: `arm ${missing.join(' and ')} not in this study` } : null;
+}
+
 /** Arm a against arm b on the first of `metrics` both report (paired by seed). */
 function armPair(rule: string, a: string, b: string, metrics: string[]): Rule {
   return {
     id: rule,
     run(ctx) {
-      const missing = [a, b].filter((x) => !ctx.table.has(x));
-      if (missing.length) return [{ rule, reason: `arm ${missing.join(' and ')} not in this study` }];
+      const absent = missingArms(ctx, rule, a, b);
+      if (absent) return [absent];
       const seeds = ctx.table.commonSeeds(a, b);
       if (seeds.length === 0) return [{ rule, reason: `${a} and ${b} share no seed` }];
       for (const m of metrics) {
@@ -117,8 +123,8 @@ function matchedCompute(rule: string, a: string, b: string, metrics: string[]): 
   return {
     id: rule,
     run(ctx) {
-      const missing = [a, b].filter((x) => !ctx.table.has(x));
-      if (missing.length) return [{ rule, reason: `arm ${missing.join(' and ')} not in this study` }];
+      const absent = missingArms(ctx, rule, a, b);
+      if (absent) return [absent];
       const seeds = ctx.table.commonSeeds(a, b);
       const ra = ctx.table.runsOf(a, seeds);
       const rb = ctx.table.runsOf(b, seeds);

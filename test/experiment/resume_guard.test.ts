@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { rejection } from '../helpers';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
@@ -7,15 +8,6 @@ import { ExperimentConfigSchema, checkCanLearn, latestRunConfig, loadTrainedMode
 
 const tiny = ['data.train=shapes', 'data.size=16', 'data.batchSize=4', 'train.steps=2', 'train.quiet=true'];
 const preset = (name: string, sets: string[] = []) => loadConfig(ExperimentConfigSchema, name, [...tiny, ...sets]).config;
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function trainTo(out: string, config: ReturnType<typeof preset>, resume = false) {
   const { experiment, result } = await runTraining(config, { out, resume, configFile: 'test' });

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TinyUseModel, writeTinyUseModel } from '../../lib/pretrained';
+import { rejection as rejectionError } from '../helpers';
 
 export function makeTinyUse(seed = 0): TinyUseModel & { cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mvlm-use-'));
@@ -20,10 +21,5 @@ export function editModelJson(dir: string, edit: (json: any) => void): void {
 
 /** The rejection message of `p` (fails the test if `p` resolves). */
 export async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a rejection');
+  return (await rejectionError(p)).message;
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { rejection } from '../helpers';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -29,15 +30,6 @@ async function withFullDisk<T>(nth: number, fn: () => Promise<T>): Promise<T> {
   } finally {
     mod.writeFileSync = real;
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('train: write failures name the file and the step; nothing written is lost', () => {
