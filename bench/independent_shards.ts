@@ -22,8 +22,8 @@ const lib = path.resolve(__dirname, '..', 'lib');
 const runnerBody = `
 require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true });
 const { initBackend } = require(${JSON.stringify(`${lib}/backend`)});
-const { TINY, buildStep } = require(${JSON.stringify(`${lib}/bench`)});
-const { benchShardTask, loadWeights, paramLayout, saveWeights, shardGradients } = require(${JSON.stringify(`${lib}/parallel`)});
+const { TINY, benchShardTask, buildStep } = require(${JSON.stringify(`${lib}/bench`)});
+const { loadWeights, paramLayout, saveWeights, shardGradients } = require(${JSON.stringify(`${lib}/parallel`)});
 const { Rng } = require(${JSON.stringify(`${lib}/random`)});
 let one;
 async function init() {

@@ -6,3 +6,5 @@ export * from './step';
 export * from './run';
 export * from './format';
 export * from './ab';
+export * from './shard_task';
+export * from './parallel_row';

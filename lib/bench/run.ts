@@ -11,7 +11,7 @@
  *  - top kernels: one profiled training step, kernel times summed by name.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ParallelRow, benchDataParallel } from '../parallel/bench_row';
+import { ParallelRow, benchDataParallel } from './parallel_row';
 import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
@@ -33,7 +33,7 @@ export interface BenchOptions {
   flip?: boolean;
   /** A data-parallel row per config: 2 workers vs 1 (default false: it needs 2 free cores). */
   parallel?: boolean;
-  /** Untimed steps before the data-parallel row's timed ones (default 20, see lib/parallel/bench_row.ts). */
+  /** Untimed steps before the data-parallel row's timed ones (default 20, see lib/bench/parallel_row.ts). */
   parallelWarmup?: number;
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;

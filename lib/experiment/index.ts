@@ -12,3 +12,4 @@ export * from './drift';
 export * from './interrupt';
 export * from './learnable';
 export * from './run_configs';
+export * from './shard_task';

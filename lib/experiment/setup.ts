@@ -99,3 +99,11 @@ export function sampleImages(batcher: Batcher, n: number): tf.Tensor4D {
   batches.forEach(disposeBatch);
   return images;
 }
+
+/** Batches fitted into a codebook (MIM tokens) before step 1. */
+const PREPARE_BATCHES = 4;
+
+/** Objective state fitted before step 1 (e.g. a MIM codebook); data-parallel workers run the same. */
+export async function prepareObjectives(exp: Experiment): Promise<void> {
+  await exp.objectives.prepare(exp.model, { sampleImages: () => sampleImages(exp.batcher, PREPARE_BATCHES), captions: () => captionCorpus(exp.train) });
+}

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { SubwordTokenizer, TokenizerJSON, captionCorpus } from '../data';
+import { SubwordTokenizer, TokenizerJSON } from '../data';
 import { DataParallel } from '../parallel/data_parallel';
 import { parseJson } from '../io/json';
 import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointFile, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
@@ -12,7 +12,8 @@ import { refuseTrainingDrift } from './drift';
 import { catchInterrupts, shellWord } from './interrupt';
 import { checkCanLearn } from './learnable';
 import { recordRunConfig } from './run_configs';
-import { Experiment, batchForStep, disposeTrainBatch, sampleImages, setupExperiment, toTrainBatch } from './setup';
+import { Experiment, batchForStep, disposeTrainBatch, prepareObjectives, setupExperiment, toTrainBatch } from './setup';
+import { EXPERIMENT_TASK_MODULE } from './shard_task';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 
@@ -46,23 +47,13 @@ export interface TrainingRun {
   result: TrainResult;
 }
 
-/** Batches fitted into a codebook (MIM tokens) before step 1. */
-const PREPARE_BATCHES = 4;
-
-/** Where data-parallel workers find `experimentShardTask` (lib/parallel/experiment_task). */
-const EXPERIMENT_TASK = path.join(__dirname, '..', 'parallel', 'experiment_task');
-
-/** Objective state fitted before step 1 (e.g. a MIM codebook); workers run the same. */
-export async function prepareObjectives(exp: Experiment): Promise<void> {
-  await exp.objectives.prepare(exp.model, { sampleImages: () => sampleImages(exp.batcher, PREPARE_BATCHES), captions: () => captionCorpus(exp.train) });
-}
 
 /** Start the workers of a data-parallel run on `exp` (checks the batch splits first). */
 async function startWorkers(exp: Experiment, workers: number, shards: number): Promise<DataParallel> {
   const { config } = exp;
   if (config.train.accumulate > 1) throw new Error(`workers: train.accumulate is ${config.train.accumulate}; data-parallel runs shard one batch per step (raise data.batchSize instead)`);
   if (config.data.batchSize % shards !== 0) throw new Error(`workers: data.batchSize ${config.data.batchSize} does not split into ${shards} equal shards`);
-  const source = { module: EXPERIMENT_TASK, exportName: 'experimentShardTask', args: { config, tokenizer: exp.tokenizer.toJSON() } };
+  const source = { module: EXPERIMENT_TASK_MODULE, exportName: 'experimentShardTask', args: { config, tokenizer: exp.tokenizer.toJSON() } };
   return DataParallel.start({ workers, shards, source, store: exp.model.store });
 }
 

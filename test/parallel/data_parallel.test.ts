@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BENCH_TEXT, BenchConfig, TINY } from '../../lib/bench';
+import { BENCH_TASK_MODULE, BENCH_TEXT, BenchConfig, TINY, benchShardTask } from '../../lib/bench';
 import { VisionLanguageModel } from '../../lib/models';
-import { BENCH_TASK_MODULE, DataParallel, benchShardTask, shardGradients, paramLayout } from '../../lib/parallel';
+import { DataParallel, shardGradients, paramLayout } from '../../lib/parallel';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
 import { MVLM_KERNELS } from '../../lib/wasm/kernels';

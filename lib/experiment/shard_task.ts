@@ -7,10 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { SubwordTokenizer } from '../data';
 import type { TokenizerJSON } from '../data';
-import type { ExperimentConfig } from '../experiment/config';
-import { batchForStep, disposeTrainBatch, setupExperiment, toTrainBatch } from '../experiment/setup';
-import { prepareObjectives } from '../experiment/train_run';
-import { ShardTask, shardTaskOver } from './shard';
+import type { ExperimentConfig } from './config';
+import { batchForStep, disposeTrainBatch, prepareObjectives, setupExperiment, toTrainBatch } from './setup';
+import { ShardTask, shardTaskOver } from '../parallel/shard';
 
 export interface ExperimentTaskArgs {
   config: ExperimentConfig;

@@ -2,14 +2,14 @@
  * The data-parallel bench row: median step time (shard gradients in workers + AdamW in the
  * coordinator) with 1 worker over 2 shards vs 2 workers over the same 2 shards, in alternation.
  */
-import { BENCH_TEXT, BenchConfig } from '../bench/configs';
-import { median } from '../bench/timing';
+import { BENCH_TEXT, BenchConfig } from './configs';
+import { median } from './timing';
 import { VisionLanguageModel } from '../models';
 import { Rng } from '../random';
 import { AdamW } from '../train/adamw';
-import { BENCH_TASK_MODULE } from './bench_task';
-import { parallelCeiling } from './ceiling';
-import { DataParallel } from './data_parallel';
+import { BENCH_TASK_MODULE } from './shard_task';
+import { parallelCeiling } from '../parallel/ceiling';
+import { DataParallel } from '../parallel/data_parallel';
 
 // Each worker is its own V8 isolate that JIT-compiles the whole step again, and a worker of the
 // 2-worker runner has run half as many shards as the lone worker at any step. On the same code, tiny

@@ -1,8 +1,8 @@
 /** A ShardTask over the benchmark's synthetic batches (tests and the data-parallel bench row). */
-import { BENCH_TEXT, BenchConfig, disposeBatch, syntheticBatch } from '../bench/configs';
+import { BENCH_TEXT, BenchConfig, disposeBatch, syntheticBatch } from './configs';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
-import { ShardTask, shardTaskOver } from './shard';
+import { ShardTask, shardTaskOver } from '../parallel/shard';
 
 export interface BenchTaskArgs {
   cfg: BenchConfig;
