@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ModelConfigInput, TextSpec } from '../models';
-import { ObjectiveSpec, TrainBatch } from '../objectives';
+import { OBJECTIVES, ObjectiveSpec, TrainBatch, objectiveModules } from '../objectives';
 import { Rng } from '../random';
 
 export interface BenchConfig {
@@ -50,34 +50,16 @@ export const SMALL: BenchConfig = {
   batchSize: 64,
 };
 
-const DECODER = { pixelDecoder: { width: 64, depth: 1, heads: 4 } };
-const FUSION = { fusion: { depth: 1 } };
-
-/** Modules each registered objective needs on top of the tiny towers (as experiments/configs do). */
-const OBJECTIVE_MODULES: Record<string, { spec: ObjectiveSpec; model: ModelConfigInput }> = {
-  clip: { spec: { name: 'clip' }, model: {} },
-  siglip: { spec: { name: 'siglip' }, model: { logitBias: true, initLogitScale: 10 } },
-  flip: { spec: { name: 'flip', dropRatio: 0.5 }, model: {} },
-  mae: { spec: { name: 'mae', maskRatio: 0.75 }, model: DECODER },
-  mimTokens: { spec: { name: 'mimTokens' }, model: { mimTokens: { codebookSize: 64 } } },
-  mlm: { spec: { name: 'mlm' }, model: { mlmHead: true } },
-  mmm: { spec: { name: 'mmm' }, model: { ...FUSION, mlmHead: true, mimTokens: { codebookSize: 64 } } },
-  itm: { spec: { name: 'itm' }, model: { ...FUSION, itmHead: true } },
-  flava: { spec: { name: 'flava' }, model: { ...FUSION, mlmHead: true, mimTokens: { codebookSize: 64 }, itmHead: true } },
-  maskvlm: { spec: { name: 'maskvlm' }, model: { cross: { depth: 1 }, ...DECODER, mlmHead: true, itmHead: true } },
-  m3ae: { spec: { name: 'm3ae' }, model: { singleStream: true, ...DECODER, mlmHead: true } },
-  caption: { spec: { name: 'caption' }, model: { captionDecoder: { depth: 1 } } },
-};
+/** Every registered objective but those that need files from outside (LiT's pretrained tower). */
+export const BENCH_OBJECTIVES = Object.keys(OBJECTIVES).filter((name) => name !== 'lit');
 
 /** One config per registered objective on the towers of `base` (throws on an objective it does not know). */
 export function objectiveConfig(name: string, base: BenchConfig = TINY): BenchConfig {
-  const entry = OBJECTIVE_MODULES[name];
-  if (!entry) throw new Error(`bench: no config for objective '${name}' (known: ${Object.keys(OBJECTIVE_MODULES).join(', ')})`);
+  if (!BENCH_OBJECTIVES.includes(name)) throw new Error(`bench: no config for objective '${name}' (known: ${BENCH_OBJECTIVES.join(', ')})`);
   const { mlmHead: _m, pixelDecoder: _p, ...towers } = base.model;
-  return { name: `${base.name}/${name}`, model: { ...towers, ...entry.model }, objectives: [entry.spec], batchSize: base.batchSize };
+  const spec = { name };
+  return { name: `${base.name}/${name}`, model: { ...towers, ...objectiveModules([spec], 'bench') }, objectives: [spec], batchSize: base.batchSize };
 }
-
-export const BENCH_OBJECTIVES = Object.keys(OBJECTIVE_MODULES);
 
 /**
  * A seeded synthetic batch: images uniform in [0, 1), captions [CLS] w… [SEP] [PAD]… of random

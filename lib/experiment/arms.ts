@@ -1,27 +1,23 @@
 /**
- * The arms of the compare-objectives study: each is a set of objectives and the model modules
- * they need, on the same backbone, data, steps, batch and seeds.
+ * The arms of the compare-objectives study: each is a set of objectives on the same backbone, data,
+ * steps, batch and seeds; the model modules come from what the objectives need (`armModules`).
  */
 import { ModelConfigInput } from '../models';
-import { ObjectiveSpec } from '../objectives';
+import { ObjectiveSpec, objectiveModules } from '../objectives';
 import { useFilesStatus } from '../pretrained';
 import { TrainConfig } from '../train';
 
 export interface Arm {
   name: string;
   objectives: ObjectiveSpec[];
-  /** Model modules on top of the shared backbone. */
-  modules: Partial<ModelConfigInput>;
   /** Training options of this arm on top of the study's (e.g. a param group's learning rate). */
   train?: Pick<TrainConfig, 'lrMultipliers'>;
   /** What the arm stands for, for the report. */
   about: string;
 }
 
-const pixelDecoder = { width: 64, depth: 1, heads: 4 };
-
 export const ARMS: Arm[] = [
-  { name: 'clip', objectives: [{ name: 'clip' }], modules: {}, about: 'contrastive (InfoNCE)' },
+  { name: 'clip', objectives: [{ name: 'clip' }], about: 'contrastive (InfoNCE)' },
   {
     name: 'siglip',
     objectives: [{ name: 'siglip' }],
@@ -30,44 +26,34 @@ export const ARMS: Arm[] = [
     // because Adam moves b by ~lr per step. So: the clip arm's temperature (model default 1/0.07,
     // same lr), b at the batch prior −log(B − 1) (initLogitBias 'auto'), and 10× lr on b alone
     // (the one parameter clip does not have), so the two arms differ by their loss only.
-    modules: { logitBias: true },
     train: { lrMultipliers: { logitBias: 10 } },
     about: "contrastive (sigmoid): clip's temperature init and lr, bias at the prior −log(B − 1) with 10× lr",
   },
-  { name: 'flip', objectives: [{ name: 'flip', dropRatio: 0.5 }], modules: {}, about: 'CLIP with 50 % patch dropout' },
-  { name: 'mae', objectives: [{ name: 'mae', maskRatio: 0.75, normPix: true }], modules: { pixelDecoder }, about: 'image-only masked pixels (then a linear probe)' },
-  {
-    name: 'mlm+mae',
-    objectives: [{ name: 'mlm' }, { name: 'mae', maskRatio: 0.75, normPix: true }],
-    modules: { pixelDecoder, mlmHead: true },
-    about: 'unimodal masking only',
-  },
+  { name: 'flip', objectives: [{ name: 'flip', dropRatio: 0.5 }], about: 'CLIP with 50 % patch dropout' },
+  { name: 'mae', objectives: [{ name: 'mae', maskRatio: 0.75, normPix: true }], about: 'image-only masked pixels (then a linear probe)' },
+  { name: 'mlm+mae', objectives: [{ name: 'mlm' }, { name: 'mae', maskRatio: 0.75, normPix: true }], about: 'unimodal masking only' },
   {
     name: 'flava',
     objectives: [{ name: 'flava' }],
-    modules: { fusion: { depth: 1 }, mlmHead: true, mimTokens: { codebookSize: 64 }, itmHead: true },
     about: 'MLM + MIM + MMM + ITM + contrastive; ITM on the masked multimodal sequence, as torchmultimodal does',
   },
   {
     name: 'maskvlm',
     objectives: [{ name: 'maskvlm' }],
-    modules: { cross: { depth: 1 }, pixelDecoder, mlmHead: true, itmHead: true },
     about: 'contrastive + ITM (hard negatives ∝ softmax(s·cos), ALBEF) + cross-modal reconstruction',
   },
   {
     name: 'clip+mae',
     objectives: [{ name: 'clip' }, { name: 'mae', maskRatio: 0.75, normPix: true }],
-    modules: { pixelDecoder },
     about: 'contrastive + masked pixels (Weers et al.)',
   },
-  { name: 'm3ae', objectives: [{ name: 'm3ae' }], modules: { singleStream: true, pixelDecoder, mlmHead: true }, about: 'one stream, patches and text masked at 0.75 (M3AE); masked tokens become [MASK] instead of being dropped, as there is no text decoder to put them back' },
-  { name: 'caption', objectives: [{ name: 'caption' }], modules: { captionDecoder: { depth: 1 } }, about: 'CoCa-style captioning + contrastive' },
+  { name: 'm3ae', objectives: [{ name: 'm3ae' }], about: 'one stream, patches and text masked at 0.75 (M3AE); masked tokens become [MASK] instead of being dropped, as there is no text decoder to put them back' },
+  { name: 'caption', objectives: [{ name: 'caption' }], about: 'CoCa-style captioning + contrastive' },
   {
     // LiT's own name for this is "uL": the image tower unlocked, the text tower Locked. LiT proper
     // ("Lu") locks a pretrained *image* tower; mvlm has a pretrained text tower only.
     name: 'lit_uL_use',
     objectives: [{ name: 'lit' }],
-    modules: { textTower: { kind: 'use' } },
     about: "LiT's uL setting: image tower trained from scratch against a locked pretrained text tower (USE-lite; needs MVLM_USE_DIR). LiT proper (Lu) locks the image tower instead",
   },
 ];
@@ -87,4 +73,9 @@ export function armByName(name: string): Arm {
   const arm = ARMS.find((a) => a.name === name);
   if (!arm) throw new Error(`unknown arm '${name}' (arms: ${ARMS.map((a) => a.name).join(', ')})`);
   return arm;
+}
+
+/** The model modules on top of the shared backbone: what the arm's objectives need, at default sizes. */
+export function armModules(arm: Arm): Partial<ModelConfigInput> {
+  return objectiveModules(arm.objectives, `arm ${arm.name}`);
 }

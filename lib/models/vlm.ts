@@ -11,34 +11,8 @@ import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } 
 import { CrossModalEncoders, FusionEncoder } from './fusion';
 import { FrozenTextEncoder } from './frozen_text';
 import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
+import { ModuleName, moduleConfigHint } from './modules';
 import { TextEncoding, TextTower } from './text_tower';
-
-/** Optional modules an objective can require; `requireModules` names the missing ones. */
-export type ModuleName =
-  | 'fusion'
-  | 'cross'
-  | 'singleStream'
-  | 'pixelDecoder'
-  | 'mimTokens'
-  | 'mlmHead'
-  | 'itmHead'
-  | 'captionDecoder'
-  | 'logitBias'
-  | 'frozenText';
-
-/** Where each optional module is switched on in the model config. */
-const CONFIG_KEY: Record<ModuleName, string> = {
-  fusion: 'model.fusion: { depth }',
-  cross: 'model.cross: { depth }',
-  singleStream: 'model.singleStream: true',
-  pixelDecoder: 'model.pixelDecoder: { width, depth, heads }',
-  mimTokens: 'model.mimTokens: { codebookSize }',
-  mlmHead: 'model.mlmHead: true',
-  itmHead: 'model.itmHead: true (with model.fusion or model.cross)',
-  captionDecoder: 'model.captionDecoder: { depth }',
-  logitBias: 'model.logitBias: true',
-  frozenText: 'model.textTower: { kind: "use", modelDir }',
-};
 
 export interface JointEncoding {
   /** [B, 1+K, D] CLS + visible patch states. */
@@ -168,7 +142,7 @@ export class VisionLanguageModel {
   requireModules(who: string, modules: readonly ModuleName[]): void {
     const missing = modules.filter((m) => !this.has(m));
     if (missing.length) {
-      const how = missing.map((m) => `${m} (set ${CONFIG_KEY[m]})`).join(', ');
+      const how = missing.map((m) => `${m} (set ${moduleConfigHint(m)})`).join(', ');
       throw new Error(`objective '${who}' needs model modules the model lacks: ${how}`);
     }
   }

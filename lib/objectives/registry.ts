@@ -11,6 +11,7 @@ import { m3aeObjective } from './m3ae';
 import { maeObjective, mimTokensObjective } from './mim';
 import { maskvlmObjective } from './maskvlm';
 import { captionObjective, mlmObjective } from './text';
+import { ModelConfigInput, modulesConfig } from '../models';
 import { Objective } from './types';
 
 const ratio = z.number().gt(0).lt(1);
@@ -57,12 +58,6 @@ export const OBJECTIVES: Record<string, Entry> = {
 export const ObjectiveSpecSchema = z.looseObject({ name: z.string(), weight: z.number().nonnegative().default(1) });
 export type ObjectiveSpec = z.input<typeof ObjectiveSpecSchema>;
 
-/** Register a new objective (a loss in losses/, an entry here, a config, a test). */
-export function registerObjective(name: string, entry: Entry): void {
-  if (OBJECTIVES[name]) throw new Error(`objective '${name}' is already registered`);
-  OBJECTIVES[name] = entry;
-}
-
 /** Build one objective from its spec; `where` names the config location for errors. */
 export function createObjective(spec: ObjectiveSpec, where = 'objectives'): { objective: Objective; weight: number } {
   const { name, weight, ...rest } = ObjectiveSpecSchema.parse(spec);
@@ -76,4 +71,9 @@ export function createObjective(spec: ObjectiveSpec, where = 'objectives'): { ob
     throw new Error(`${where} (${name})${key}: ${what}`);
   }
   return { objective: entry.create(parsed.data as never), weight };
+}
+
+/** Model config entries for every module the objectives of `specs` need (each at its default size). */
+export function objectiveModules(specs: ObjectiveSpec[], where = 'objectives'): Partial<ModelConfigInput> {
+  return modulesConfig(specs.flatMap((spec) => createObjective(spec, where).objective.needs));
 }

@@ -14,7 +14,7 @@
  * full: every arm, 3 seeds, 1000 steps, both datasets, the batch sweep 16/32/64/128.
  */
 import { applyOverrides, parseSetArg, validateConfig } from '../../config';
-import { ARMS, Arm } from '../arms';
+import { ARMS, Arm, armModules } from '../arms';
 import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema } from '../config';
 
 /** One data setting: train on one spec, evaluate in-style (and cross-style). */
@@ -80,8 +80,8 @@ export function armLabel(setting: DataSetting, arm: string): string {
 export function armConfig(preset: ComparePreset, setting: DataSetting, arm: Arm, seed: number, sets: string[] = []): ExperimentConfig {
   const raw: ExperimentConfigInput = {
     description: `${arm.name} on ${setting.name}: ${arm.about}`,
-    data: { train: setting.train, batchSize: setting.batchSize ?? preset.batchSize, maxLen: 16, vocabSize: 1000, size: setting.trainSize },
-    model: { imageSize: 32, patchSize: 8, width: 128, depth: 2, heads: 4, embedDim: 128, ...arm.modules },
+    data: { train: setting.train, batchSize: setting.batchSize ?? preset.batchSize, size: setting.trainSize },
+    model: armModules(arm),
     objectives: arm.objectives,
     train: { steps: preset.steps, lr: 1e-3, warmupSteps: Math.max(1, Math.round(preset.steps / 10)), weightDecay: 0.05, logEvery: Math.max(1, Math.round(preset.steps / 15)), seed, quiet: true, ...arm.train },
   };
