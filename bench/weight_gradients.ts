@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { medianMs } from '../lib/bench';
-import { MVLM_KERNELS } from '../lib/wasm/kernels';
+import { MVLM_KERNELS } from '../lib/backend';
 
 // [rows, in, out]: tiny's batch (544 image rows), the fusion objectives' 1088 and maskvlm's 1632
 const SHAPES = [[544, 128, 512], [1088, 128, 512], [1632, 128, 512], [1088, 512, 128], [1632, 512, 128], [512, 128, 1000]];

@@ -19,9 +19,8 @@ export const LAYERS: string[][] = [
   ['heads', 'losses', 'masking', 'pretrained'],
   ['core', 'data'],
   ['config'],
-  ['backend', 'version'],
-  ['wasm_kernels'],
-  ['wasm', 'io', 'random'],
+  ['version'],
+  ['backend', 'io', 'random'],
 ];
 
 /** lib/ files by path relative to the repo, each with the lib/ files it imports (resolved, `.ts`). */

@@ -9,7 +9,7 @@
  * Elementwise work (norms, softmax, GELU, optimizer) is not counted, as in the MFU convention.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LINEAR_DW_KERNEL, LINEAR_DX_KERNEL, LINEAR_KERNEL } from '../wasm/linear_kernel';
+import { LINEAR_DW_KERNEL, LINEAR_DX_KERNEL, LINEAR_KERNEL } from '../backend/wasm/linear_kernel';
 import { median } from './timing';
 
 export const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', LINEAR_KERNEL, LINEAR_DX_KERNEL, LINEAR_DW_KERNEL]);

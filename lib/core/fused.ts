@@ -2,20 +2,13 @@
  * Fused core ops with analytic backward passes (tf.customGrad): fewer kernels per step and no slow
  * wasm transcendental kernels on the hot path. Measured on the wasm backend ([32,17,512] floats):
  * Erf 4.5 ms and Exp 2.1 ms (scalar libm), Sigmoid 0.33 ms (XNNPACK), Mul 0.06 ms.
- * On wasm, forward and backward are each one mvlm kernel (lib/wasm/fused_kernels.ts); elsewhere
+ * On wasm, forward and backward are each one mvlm kernel (lib/backend/wasm/fused_kernels.ts); elsewhere
  * they are the tensor formulations below (`MVLM_KERNELS` switches the kernels off). `CORE_FUSED`
  * switches each back to the plain autograd formulation (A/B timing, references in tests).
  */
 import * as tf from '@tensorflow/tfjs';
-import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../wasm/fused_kernels';
-import { MVLM_KERNELS } from '../wasm/kernels';
-
-export const CORE_FUSED = { gelu: true, layerNorm: true };
-
-/** True when mvlm's wasm kernel `name` serves the active backend and `on` (its switch) is set. */
-export function hasKernel(name: string, on: boolean): boolean {
-  return on && tf.getKernel(name, tf.getBackend()) != null;
-}
+import { CORE_FUSED, MVLM_KERNELS, hasKernel } from '../backend/switches';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../backend/wasm/fused_kernels';
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) => tf.engine().runKernel(name, inputs, attrs);
 

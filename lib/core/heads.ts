@@ -1,12 +1,11 @@
 /**
  * Attention heads out of a fused projection x [B, T, P·D]: part p as queries/values
  * [B, H, T, dh] or keys [B, H, dh, T] (q·kᵀ then needs no transpose flag), each times its scale.
- * On wasm one mvlm kernel each way (lib/wasm/heads_kernel.ts); elsewhere split, reshape, transpose.
+ * On wasm one mvlm kernel each way (lib/backend/wasm/heads_kernel.ts); elsewhere split, reshape, transpose.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SPLIT_HEADS_KERNEL } from '../wasm/heads_kernel';
-import { hasKernel } from './fused';
-import { MVLM_KERNELS } from '../wasm/kernels';
+import { SPLIT_HEADS_KERNEL } from '../backend/wasm/heads_kernel';
+import { MVLM_KERNELS, hasKernel } from '../backend/switches';
 
 export interface HeadPart {
   /** Keys: [B, H, dh, T]; otherwise [B, H, T, dh]. */

@@ -7,4 +7,3 @@ export * from './encoder';
 export * from './embeddings';
 export { patchify, unpatchify } from './patchify';
 export * from './select';
-export { CORE_FUSED } from './fused';

@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Init, ParamStore } from './params';
-import { LINEAR_KERNEL } from '../wasm/linear_kernel';
-import { MVLM_KERNELS } from '../wasm/kernels';
-import { gelu, hasKernel, layerNorm } from './fused';
+import { MVLM_KERNELS, hasKernel } from '../backend/switches';
+import { LINEAR_KERNEL } from '../backend/wasm/linear_kernel';
+import { gelu, layerNorm } from './fused';
 
 export { gelu };
 

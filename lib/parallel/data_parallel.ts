@@ -11,10 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'worker_threads';
 import type { ParamStore } from '../core/params';
 import type { InitMessage, StepMessage, WorkerReply } from './protocol';
-import { hasKernel } from '../core/fused';
-import { tensorFromFloats } from '../wasm/host_copy';
-import { MVLM_KERNELS } from '../wasm/kernels';
-import { MEAN_ROWS_KERNEL } from '../wasm/mean_rows';
+import { MVLM_KERNELS, hasKernel } from '../backend/switches';
+import { tensorFromFloats } from '../backend/wasm/host_copy';
+import { MEAN_ROWS_KERNEL } from '../backend/wasm/mean_rows';
 import { ParamLayout, TaskSource, paramLayout, saveWeights } from './shard';
 
 export interface DataParallelOptions {

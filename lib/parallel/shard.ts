@@ -11,7 +11,7 @@ import type { VisionLanguageModel } from '../models';
 import type { ObjectiveMix, TrainBatch } from '../objectives';
 import { Rng } from '../random';
 import type { LossOutput } from '../train/accumulate';
-import { floatsOf, tensorFromFloats } from '../wasm/host_copy';
+import { floatsOf, tensorFromFloats } from '../backend/wasm/host_copy';
 
 export interface ShardTask {
   /** The replica's parameters; the coordinator overwrites trainable ones before every step. */

@@ -10,8 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
-import { ADAMW_KERNEL, type AdamWKernelAttrs } from '../wasm/adamw_kernel';
-import { MVLM_KERNELS } from '../wasm/kernels';
+import { MVLM_KERNELS } from '../backend/switches';
+import { ADAMW_KERNEL, type AdamWKernelAttrs } from '../backend/wasm/adamw_kernel';
 
 export interface AdamWOptions {
   /** [β1, β2], default [0.9, 0.999]. */
@@ -143,7 +143,7 @@ export class AdamW {
 type Hyper = AdamWKernelAttrs;
 type Update = (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, h: Hyper) => tf.Tensor[];
 
-/** One kernel per param (lib/wasm/adamw_kernel.ts): the same float32 ops in the same order. */
+/** One kernel per param (lib/backend/wasm/adamw_kernel.ts): the same float32 ops in the same order. */
 const kernelUpdate: Update = (p, g, m, v, h) => tf.engine().runKernel(ADAMW_KERNEL, { p, g, m, v }, h as unknown as tf.NamedAttrMap) as tf.Tensor[];
 
 /** The update in tensor ops, with the step's constants as scalars made once (not ~10 per param). */

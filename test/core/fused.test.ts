@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CORE_FUSED, gelu } from '../../lib/core';
+import { CORE_FUSED } from '../../lib/backend';
+import { gelu } from '../../lib/core';
 import { layerNorm } from '../../lib/core/fused';
 import { expectNoLeak, maxRelError } from '../helpers';
 

@@ -5,7 +5,7 @@ import { VisionLanguageModel } from '../../lib/models';
 import { DataParallel, shardGradients, paramLayout } from '../../lib/parallel';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
-import { MVLM_KERNELS } from '../../lib/wasm/kernels';
+import { MVLM_KERNELS } from '../../lib/backend';
 import { maxRelError } from '../helpers';
 
 const MICRO: BenchConfig = {

@@ -4,7 +4,7 @@ import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { trainOptionsSchema } from '../../lib/train';
 import { AdamW } from '../../lib/train/adamw';
-import { MVLM_KERNELS } from '../../lib/wasm/kernels';
+import { MVLM_KERNELS } from '../../lib/backend';
 import { expectNoLeak } from '../helpers';
 
 /** A store with a decayed matrix, a bias, and the two logit scalars in their param groups. */

@@ -3,7 +3,7 @@
  * `MVLM_BACKEND=wasm|cpu|tensorflow` overrides. Every entry point calls `initBackend` first.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installWasmKernelFixes } from './wasm_kernels';
+import { installWasmKernelFixes } from './stock_fixes';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];

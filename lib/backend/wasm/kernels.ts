@@ -16,8 +16,6 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 };
 
-/** Each of mvlm's wasm kernels can be switched off (A/B timing, tests): the tensor path runs instead. */
-export const MVLM_KERNELS = { batchMatMul: true, adamW: true, gelu: true, layerNorm: true, sumRows: true, smallWeightNN: true, stridedTN: true, packPanels: true, splitHeads: true, linear: true, meanRows: true };
 
 export interface MvlmKernels {
   /** See kernels/matmul.ts: pointers are byte offsets (bias 0 = none), strides are in elements. */
@@ -60,8 +58,8 @@ export function sameShape(kernel: string, a: tf.TensorInfo, b: tf.TensorInfo, na
 }
 
 const FILE = 'mvlm_kernels.wasm';
-/** dist/lib/wasm -> dist/wasm (built package); lib/wasm -> dist/wasm (ts-node from the repo). */
-const CANDIDATES = [path.resolve(__dirname, '..', '..', 'wasm', FILE), path.resolve(__dirname, '..', '..', 'dist', 'wasm', FILE)];
+/** dist/lib/backend/wasm -> dist/wasm (built package); lib/backend/wasm -> dist/wasm (ts-node from the repo). */
+const CANDIDATES = [path.resolve(__dirname, '..', '..', '..', 'wasm', FILE), path.resolve(__dirname, '..', '..', '..', 'dist', 'wasm', FILE)];
 
 /** Path of the built kernels; fails with the command that builds them. */
 export function kernelsFile(): string {

@@ -1,9 +1,9 @@
-/** Float32 tensors to and from host arrays (lib/wasm/host_copy.ts) on wasm and on cpu. */
+/** Float32 tensors to and from host arrays (lib/backend/wasm/host_copy.ts) on wasm and on cpu. */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { useBackend } from '../../lib/backend';
-import { floatsOf, tensorFromFloats } from '../../lib/wasm/host_copy';
-import { expectNoLeak } from '../helpers';
+import { useBackend } from '../../../lib/backend';
+import { floatsOf, tensorFromFloats } from '../../../lib/backend/wasm/host_copy';
+import { expectNoLeak } from '../../helpers';
 
 for (const backend of ['wasm', 'cpu']) {
   describe(`wasm/host_copy on ${backend}`, () => {

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { initBackend, useBackend } from '../lib/backend';
-import { isWasmMatMulPatched } from '../lib/wasm_kernels';
-import { expectNoLeak, maxRelError } from './helpers';
+import { initBackend, isWasmMatMulPatched, useBackend } from '../../lib/backend';
+import { expectNoLeak, maxRelError } from '../helpers';
 
 describe('backend', () => {
   it('initBackend is idempotent and names the backend', async () => {

@@ -3,7 +3,8 @@
  * mvlm's sumRows kernel down the rows, instead of a transpose and an inner-axis sum.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MVLM_KERNELS, heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
+import { MVLM_KERNELS } from '../switches';
+import { heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
 
 /** x summed over `axes` when they are exactly the leading axes 0..m-1 (m < rank) of a float32 x; else null. */
 export function sumLeadingAxes(x: tf.TensorInfo, axes: number[], keepDims: boolean, backend: WasmBackendHeap): tf.TensorInfo | null {

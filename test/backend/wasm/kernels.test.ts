@@ -6,17 +6,17 @@
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { initBackend, useBackend } from '../../lib/backend';
-import { gelu } from '../../lib/core';
-import { layerNorm } from '../../lib/core/fused';
-import { splitHeads } from '../../lib/core/heads';
-import { Linear } from '../../lib/core/layers';
-import { ParamStore } from '../../lib/core/params';
-import { Rng } from '../../lib/random';
-import { AdamW } from '../../lib/train/adamw';
-import { kernelsFile } from '../../lib/wasm/kernels';
-import { MEAN_ROWS_KERNEL } from '../../lib/wasm/mean_rows';
-import { expectNoLeak, maxRelError } from '../helpers';
+import { initBackend, useBackend } from '../../../lib/backend';
+import { gelu } from '../../../lib/core';
+import { layerNorm } from '../../../lib/core/fused';
+import { splitHeads } from '../../../lib/core/heads';
+import { Linear } from '../../../lib/core/layers';
+import { ParamStore } from '../../../lib/core/params';
+import { Rng } from '../../../lib/random';
+import { AdamW } from '../../../lib/train/adamw';
+import { kernelsFile } from '../../../lib/backend/wasm/kernels';
+import { MEAN_ROWS_KERNEL } from '../../../lib/backend/wasm/mean_rows';
+import { expectNoLeak, maxRelError } from '../../helpers';
 
 type Arrays = number[][];
 declare const WebAssembly: { Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } };

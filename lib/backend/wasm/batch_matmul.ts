@@ -7,7 +7,8 @@
  * A transposed a is read in place through strides (a·b); aᵀ·bᵀ transposes b once first.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MVLM_KERNELS, heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
+import { MVLM_KERNELS } from '../switches';
+import { heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
 
 type TensorInfo = tf.TensorInfo;
 type Transpose = (x: TensorInfo) => TensorInfo;
