@@ -1,5 +1,5 @@
 /**
- * The full check of issue 4: every preset trains 60 steps; the mean loss of the last 10 steps must
+ * The full preset check: every preset trains 60 steps; the mean loss of the last 10 steps must
  * be well below the first 10. Prints a markdown table (step time, first/last loss) and exits 1 if
  * any preset fails.
  *   npx ts-node scripts/check_presets.ts [--steps 60] [--presets clip,mae] [--set key=value]...

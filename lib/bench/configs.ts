@@ -1,5 +1,5 @@
 /**
- * The benchmark's reference configs (issue 6), fixed so numbers compare across commits:
+ * The benchmark's reference configs, fixed so numbers compare across commits:
  *  - tiny: images 32×32×3, patch 8 (N = 16), T = 16, V = 1000, width 128, depth 2 per tower,
  *    4 heads, MLP 4×, batch 32; CLIP + MLM (15 %) + pixel MIM; Adam.
  *  - small: the same with width 256, depth 4, batch 64.

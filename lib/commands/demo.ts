@@ -1,4 +1,4 @@
-/** `mvlm demo` (what `npm start` runs until the compare experiment lands): a tour of the losses. */
+/** `mvlm demo`: a short tour of the loss library on random tensors. */
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { initBackend } from '../backend';

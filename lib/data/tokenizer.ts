@@ -48,7 +48,7 @@ export function normaliseText(text: string): string {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ') // eslint-disable-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

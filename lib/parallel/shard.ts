@@ -30,7 +30,6 @@ export interface TaskSource {
 }
 
 export async function loadTask(source: TaskSource): Promise<ShardTask> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(source.module) as Record<string, (args: unknown) => ShardTask | Promise<ShardTask>>;
   const factory = mod[source.exportName];
   if (typeof factory !== 'function') throw new Error(`parallel: ${source.module} has no export '${source.exportName}'`);

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { expectNoLeak } from '../helpers';
 import { fixturePath, loadFixtures, runCase } from './golden';
 
-const TOLERANCE = 1e-4; // float32 against the float64 reference (issue 2); floor: see golden.ts
+const TOLERANCE = 1e-4; // float32 against the float64 reference; floor: see golden.ts
 
 describe('losses: golden fixtures (losses-public.json)', () => {
   const { cases } = loadFixtures();

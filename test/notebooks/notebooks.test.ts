@@ -13,7 +13,7 @@ const code = (source: string, outputs: NonNullable<Notebook['cells'][number]['ou
 const nbOf = (...cells: Notebook['cells']): Notebook => ({ nbformat: 4, metadata: {}, cells });
 
 describe('notebooks: the committed notebooks', () => {
-  it('are the three of issue 7', () => {
+  it('are the three the README lists', () => {
     expect(committed).to.deep.equal(['01_objectives_tour.ipynb', '02_train_a_masked_vlm.ipynb', '03_compare_objectives.ipynb']);
   });
 

@@ -17,7 +17,6 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** Run `fn` with the `nth` write to an open file failing as on a full disk (works as root, unlike chmod). */
 async function withFullDisk<T>(nth: number, fn: () => Promise<T>): Promise<T> {
   // the module object itself: `import * as fs` gives read-only getters over it
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('fs') as { writeFileSync: typeof fs.writeFileSync };
   const real = mod.writeFileSync;
   let calls = 0;
