@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from './params';
-import { splitHeads } from './heads';
+import { splitHeads } from './split_heads';
 import { dropout, ForwardContext, Linear } from './layers';
 
 export interface AttentionConfig {

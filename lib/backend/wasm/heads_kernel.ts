@@ -1,6 +1,6 @@
 /**
  * Attention's head split as one wasm kernel each way (kernels/heads.ts), with its gradient
- * registered so autograd runs MvlmMergeHeads for the backward. lib/core/heads.ts picks it when the
+ * registered so autograd runs MvlmMergeHeads for the backward. lib/core/split_heads.ts picks it when the
  * active backend has it.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { initBackend, useBackend } from '../../../lib/backend';
 import { gelu } from '../../../lib/core';
 import { layerNorm } from '../../../lib/core/fused';
-import { splitHeads } from '../../../lib/core/heads';
+import { splitHeads } from '../../../lib/core/split_heads';
 import { Linear } from '../../../lib/core/layers';
 import { ParamStore } from '../../../lib/core/params';
 import { Rng } from '../../../lib/random';
