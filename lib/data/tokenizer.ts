@@ -72,14 +72,12 @@ const byCountThenText = (a: [string, number], b: [string, number]) => b[1] - a[1
 export class SubwordTokenizer {
   readonly pieces: [string, number][];
   private readonly encoder: SentencePieceTokenizer;
-  private readonly ids: Map<string, number>;
 
   constructor(pieces: [string, number][]) {
     SPECIAL_TOKENS.forEach((s, i) => {
       if (pieces[i]?.[0] !== s) throw new Error(`SubwordTokenizer: piece ${i} must be ${s}, got ${JSON.stringify(pieces[i]?.[0])}`);
     });
     this.pieces = pieces;
-    this.ids = new Map(pieces.map(([p], i) => [p, i]));
     // The encoder emits id 0 for an unknown character and steps back by the length of piece 0:
     // give it a one-character stand-in for [PAD] (never matched: specials are not in its trie).
     const forEncoder: [string, number][] = pieces.map(([p, s], i) => [i === PAD_ID ? '\u0000' : p, s]);

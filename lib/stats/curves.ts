@@ -19,7 +19,7 @@ export interface CurvePoint {
 export function sampleAtFlops(curve: CurvePoint[], metric: string, flops: number): Sample | undefined {
   const pts = curve.filter((p) => p.metrics[metric] !== undefined).sort((a, b) => a.flops - b.flops);
   if (pts.length === 0 || flops < pts[0].flops - 1e-9 * flops || flops > pts[pts.length - 1].flops * (1 + 1e-9)) return undefined;
-  let k = pts.findIndex((p) => p.flops >= flops);
+  const k = pts.findIndex((p) => p.flops >= flops);
   if (k <= 0) return pts[Math.max(0, k)].metrics[metric];
   const a = pts[k - 1];
   const b = pts[k];
