@@ -18,7 +18,7 @@ function mvlmIn(cwd: string, ...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MVLM_BACKEND: '' }, timeout: 120000 });
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every command and subcommand under `cmd`, with the words that select it after `mvlm`. */
 function commandsUnder(cmd: Command, words: string[] = []): { words: string[]; cmd: Command }[] {
@@ -61,10 +61,10 @@ describe('cli (dist/lib/cli.js, the `mvlm` bin)', function () {
       const helpCommand = await captured(() => runProgram(program(), ['help', ...words]));
       expect(helpCommand.result, `help ${name}`).to.equal(0);
       expect(helpCommand.out, `help ${name}`).to.equal(r.out);
-      expect(r.out, name).to.match(new RegExp(`^usage: mvlm ${escape(name)} `));
+      expect(r.out, name).to.match(new RegExp(`^usage: mvlm ${escapeRegExp(name)} `));
       for (const option of cmd.options) {
         expect(option.description, `${name} ${option.flags}`).to.match(/\w/);
-        expect(r.out, `${name} ${option.flags}`).to.match(new RegExp(`\n  ${escape(option.flags)}  +\\w`));
+        expect(r.out, `${name} ${option.flags}`).to.match(new RegExp(`\n  ${escapeRegExp(option.flags)}  +\\w`));
       }
       expect(r.out, name).to.match(/-h, --help +print this help/);
     }

@@ -17,7 +17,6 @@ describe('experiment/arms', () => {
   });
 
   it('siglip starts from the same temperature as clip, its bias at the batch prior, with its own bias learning rate', () => {
-    const clip = armByName('clip');
     const siglip = armByName('siglip');
     expect(modelOf('siglip').initLogitScale).to.equal(modelOf('clip').initLogitScale); // both the model default 1/0.07
     expect(modelOf('siglip').initLogitBias).to.equal('auto');

@@ -16,7 +16,7 @@ import { Rng } from '../../../lib/random';
 import { AdamW } from '../../../lib/train/adamw';
 import { kernelsFile } from '../../../lib/backend/wasm/kernels';
 import { MEAN_ROWS_KERNEL } from '../../../lib/backend/wasm/mean_rows';
-import { expectNoLeak, maxRelError } from '../../helpers';
+import { expectNoLeak } from '../../helpers';
 
 type Arrays = number[][];
 declare const WebAssembly: { Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } };
