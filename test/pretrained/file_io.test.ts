@@ -20,7 +20,7 @@ describe('pretrained/file_io', () => {
     expect(art.signature).to.deep.equal(json.signature);
     expect(art.userDefinedMetadata).to.deep.equal(json.userDefinedMetadata);
     expect(art.modelTopology).to.deep.equal(json.modelTopology);
-    expect(art.weightSpecs!.map((w) => w.name)).to.deep.equal(json.weightsManifest[0].weights.map((w: any) => w.name));
+    expect(art.weightSpecs!.map((w) => w.name)).to.deep.equal(json.weightsManifest[0].weights.map((w: { name: string }) => w.name));
     const data = art.weightData as ArrayBuffer[];
     const shard = fs.readFileSync(path.join(tiny.modelDir, 'group1-shard1of1.bin'));
     expect(data.reduce((a, b) => a + b.byteLength, 0)).to.equal(shard.byteLength);
@@ -72,7 +72,7 @@ describe('pretrained/file_io', () => {
   });
 
   it('a node input naming no node fails naming model.json and the node', async () => {
-    editModelJson(tiny.modelDir, (j) => (j.modelTopology.node.find((n: any) => n.name === 'square').input = ['no_such_node:0']));
+    editModelJson(tiny.modelDir, (j) => (j.modelTopology.node.find((n) => n.name === 'square')!.input = ['no_such_node:0']));
     const msg = await expectNoLeak(() => rejection(loadGraphModelFromDir(tiny.modelDir)));
     expect(msg).to.include(path.join(tiny.modelDir, 'model.json')).and.include("'square'").and.include("'no_such_node:0'");
   });

@@ -11,10 +11,18 @@ export function makeTinyUse(seed = 0): TinyUseModel & { cleanup: () => void } {
   return { ...tiny, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The parts of a graph model's model.json that tests read or edit; the rest is written back untouched. */
+type GraphNode = { name: string; op: string; input: string[]; attr?: Record<string, unknown> };
+type ModelJsonFile = {
+  format: string;
+  modelTopology: { node: GraphNode[]; versions: unknown };
+  weightsManifest: { weights: { name: string }[] }[];
+};
+
 /** Edit `<dir>/model.json` in place. */
-export function editModelJson(dir: string, edit: (json: any) => void): void {
+export function editModelJson(dir: string, edit: (json: ModelJsonFile) => void): void {
   const file = path.join(dir, 'model.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const json: ModelJsonFile = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(json);
   fs.writeFileSync(file, JSON.stringify(json));
 }

@@ -77,7 +77,7 @@ describe('pretrained/use_tower is frozen', () => {
         { name: 'ids_where', op: 'Where', input: ['ids_ok'], attr: { T: { type: 'DT_BOOL' } } },
         { name: 'ids_kept', op: 'GatherNd', input: ['values', 'ids_where'], attr: { Tparams: i32, Tindices: i32 } },
       );
-      nodes.find((n: { name: string }) => n.name === 'mean').input[1] = 'ids_kept';
+      nodes.find((n) => n.name === 'mean')!.input[1] = 'ids_kept';
     });
     const dynamic = await loadUseTower({ modelDir: tiny.modelDir, cacheSize: 0 });
     let asyncCalls = 0;
