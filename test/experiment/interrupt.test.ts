@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
 import { loadConfig, validateConfig } from '../../lib/config';
 import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../../lib/experiment';
 import { listCheckpoints, readMetrics } from '../../lib/train';
@@ -78,6 +79,7 @@ describe('experiment: Ctrl-C and SIGTERM during training', function () {
     const messages: string[] = [];
     const error = console.error;
     console.error = (m: string) => messages.push(m);
+    const tensorsBefore = tf.memory().numTensors;
     let run;
     try {
       run = await runTraining(config, {
@@ -93,6 +95,7 @@ describe('experiment: Ctrl-C and SIGTERM during training', function () {
       console.error = error;
     }
     run.experiment.model.dispose();
+    expect(tf.memory().numTensors, 'tensors left by the interrupted run').to.equal(tensorsBefore);
     expect(during).to.deep.equal({ SIGINT: before.SIGINT + 1, SIGTERM: before.SIGTERM + 1 });
     expect({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') }).to.deep.equal(before);
     const { result } = run;

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { rejection } from '../helpers';
+import { expectNoLeak, rejection } from '../helpers';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
@@ -9,10 +9,13 @@ import { ExperimentConfigSchema, checkCanLearn, latestRunConfig, loadTrainedMode
 const tiny = ['data.train=shapes', 'data.size=16', 'data.batchSize=4', 'train.steps=2', 'train.quiet=true'];
 const preset = (name: string, sets: string[] = []) => loadConfig(ExperimentConfigSchema, name, [...tiny, ...sets]).config;
 
-async function trainTo(out: string, config: ReturnType<typeof preset>, resume = false) {
-  const { experiment, result } = await runTraining(config, { out, resume, configFile: 'test' });
-  experiment.model.dispose();
-  return result;
+/** Train (or resume) into `out`; the model is disposed and nothing leaks. */
+function trainTo(out: string, config: ReturnType<typeof preset>, resume = false) {
+  return expectNoLeak(async () => {
+    const { experiment, result } = await runTraining(config, { out, resume, configFile: 'test' });
+    experiment.model.dispose();
+    return result;
+  });
 }
 
 describe('experiment: resume keeps what is trained fixed and records every config', function () {
@@ -80,9 +83,11 @@ describe('experiment: resume keeps what is trained fixed and records every confi
     const warn = console.warn;
     console.warn = (m: string) => warnings.push(m);
     try {
-      const trained = await loadTrainedModel(out);
-      expect(trained.step).to.equal(3);
-      trained.model.dispose();
+      await expectNoLeak(async () => {
+        const trained = await loadTrainedModel(out);
+        expect(trained.step).to.equal(3);
+        trained.model.dispose();
+      });
       const result = await trainTo(out, preset('clip', ['train.steps=5']), true);
       expect(result.history.map((h) => h.step)).to.deep.equal([4, 5]);
     } finally {

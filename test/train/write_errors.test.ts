@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { rejection } from '../helpers';
+import { expectNoLeak, rejection } from '../helpers';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -56,7 +56,7 @@ describe('train: write failures name the file and the step; nothing written is l
     const out = tmpRun();
     const task = new ToyTask();
     // a toy checkpoint is 4 files (model, optimizer, state, manifest): the 5th write is step 2's first
-    const e = await rejection(withFullDisk(4 + 1, () => train(task, { ...base, steps: 4, checkpointEvery: 1, out })));
+    const e = await expectNoLeak(() => rejection(withFullDisk(4 + 1, () => train(task, { ...base, steps: 4, checkpointEvery: 1, out }))));
     expect(e.message).to.equal(
       `step 2: checkpoint not saved: cannot write ${path.join(out, 'checkpoints', 'step-2', 'model.safetensors')} (ENOSPC: no space left on the device); the previous checkpoint ${path.join(out, 'checkpoints', 'step-1')} is intact`,
     );
