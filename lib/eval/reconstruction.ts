@@ -37,15 +37,21 @@ export interface PixelStats {
   maxValue: number;
 }
 
-/** Masked-patch MSE and PSNR of one batch. Throws when nothing is masked. */
-export async function pixelReconstruction(input: PixelReconstructionInput): Promise<PixelStats> {
-  const maxValue = input.maxValue ?? 1;
+/** pred and target `[B, N, P]`, mask `[B, N]`: returns pred's shape, or throws naming `fn` and all three shapes. */
+function pixelShapes(fn: string, input: PixelReconstructionInput): number[] {
   const ps = shapeOf(input.pred);
   const ts = shapeOf(input.target);
   const ms = shapeOf(input.mask);
   if (ps.length !== 3 || ps.join() !== ts.join() || ms.join() !== ps.slice(0, 2).join()) {
-    throw new Error(`pixelReconstruction: pred [${ps}], target [${ts}] must be [B, N, P] and mask [${ms}] must be [B, N]`);
+    throw new Error(`${fn}: pred [${ps}], target [${ts}] must be [B, N, P] and mask [${ms}] must be [B, N]`);
   }
+  return ps;
+}
+
+/** Masked-patch MSE and PSNR of one batch. Throws when nothing is masked. */
+export async function pixelReconstruction(input: PixelReconstructionInput): Promise<PixelStats> {
+  const maxValue = input.maxValue ?? 1;
+  const ps = pixelShapes('pixelReconstruction', input);
   const sums = await readAndDispose(tf.tidy(() => {
     const pred = asTensor(input.pred, 'pred', 3);
     const target = asTensor(input.target, 'target', 3);
@@ -54,7 +60,7 @@ export async function pixelReconstruction(input: PixelReconstructionInput): Prom
     return tf.stack([perPatch.mul(mask).sum(), mask.sum()]);
   }));
   const stats = { sumSquaredError: sums[0], count: sums[1] * ps[2], maxValue };
-  if (!(stats.count > 0)) throw new Error(`pixelReconstruction: mask [${ms}] has no masked patch to score`);
+  if (!(stats.count > 0)) throw new Error(`pixelReconstruction: mask [${shapeOf(input.mask)}] has no masked patch to score`);
   return finishPixel(stats);
 }
 
@@ -149,12 +155,7 @@ export interface PerImagePixelStats {
  */
 export async function pixelReconstructionPerImage(input: PixelReconstructionInput): Promise<PerImagePixelStats> {
   const maxValue = input.maxValue ?? 1;
-  const ps = shapeOf(input.pred);
-  const ts = shapeOf(input.target);
-  const ms = shapeOf(input.mask);
-  if (ps.length !== 3 || ps.join() !== ts.join() || ms.join() !== ps.slice(0, 2).join()) {
-    throw new Error(`pixelReconstructionPerImage: pred [${ps}], target [${ts}] must be [B, N, P] and mask [${ms}] must be [B, N]`);
-  }
+  const ps = pixelShapes('pixelReconstructionPerImage', input);
   const [B, , P] = ps;
   const sums = await readAndDispose(tf.tidy(() => {
     const pred = asTensor(input.pred, 'pred', 3) as tf.Tensor3D;
@@ -178,7 +179,7 @@ export async function pixelReconstructionPerImage(input: PixelReconstructionInpu
   const baselineMse: number[] = [];
   for (let b = 0; b < B; b++) {
     const masked = sums[2 * B + b];
-    if (!(masked > 0)) throw new Error(`pixelReconstructionPerImage: image ${b} of mask [${ms}] has no masked patch to score`);
+    if (!(masked > 0)) throw new Error(`pixelReconstructionPerImage: image ${b} of mask [${shapeOf(input.mask)}] has no masked patch to score`);
     mse.push(sums[b] / (masked * P));
     // no visible patch, no mean-patch baseline
     baselineMse.push(sums[3 * B + b] > 0 ? sums[B + b] / (masked * P) : NaN);

@@ -224,9 +224,7 @@ export async function evaluateModel(o: EvaluateOptions): Promise<MetricSamples> 
   const alignedEvaluators = groups.has('aligned') ? [zeroShotEvaluator, retrievalEvaluator, compositionalEvaluator] : [];
   const train = o.probe && (groups.has('probe') || alignedEvaluators.length) ? probeSubset(o) : undefined;
   const trainImages = train ? (await embedImages(o.model, train, false)).features : undefined;
- 
   const aligned = alignedEvaluators.length && train ? await alignmentProbe(o, train, trainImages!) : undefined;
- 
   const metrics: MetricSamples = {};
   const texts = new TextTable(o, jointEvaluators.length > 0);
   let firstFeatures: HostMatrix | undefined;
