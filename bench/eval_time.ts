@@ -6,7 +6,8 @@
  */
 import { initBackend } from '../lib/backend';
 import { loadDataset } from '../lib/data';
-import { COMPARE_PRESETS, FAST_EVAL_GROUPS, armByName, armConfig, evaluateModel, setupExperiment, subset } from '../lib/experiment';
+import { COMPARE_PRESETS, armByName, armConfig } from '../lib/compare';
+import { FAST_EVAL_GROUPS, evaluateModel, setupExperiment, subset } from '../lib/run';
 import { Rng } from '../lib/random';
 
 async function main(): Promise<void> {

@@ -11,7 +11,8 @@ import * as ts from 'typescript';
 export const LAYERS: string[][] = [
   ['index', 'cli'],
   ['commands'],
-  ['experiment'],
+  ['compare'],
+  ['run'],
   ['bench'],
   ['parallel', 'report', 'notebook'],
   ['train', 'objectives', 'stats'],

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { initBackend } from '../lib/backend';
 import { loadConfig } from '../lib/config';
-import { ExperimentConfigSchema, runTraining } from '../lib/experiment';
+import { ExperimentConfigSchema, runTraining } from '../lib/run';
 import { useFilesStatus } from '../lib/pretrained';
 
 /** "Well below": the last-10 mean under 95 % of the first-10 mean. */

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
-import { COMPARE_PRESETS, runCompare } from '../experiment';
+import { COMPARE_PRESETS, runCompare } from '../compare';
 import { resultsText } from '../report';
 import { collect, commandParser, runCommand, runs } from './program';
 

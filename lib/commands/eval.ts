@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { SPLIT_CHOICES, SplitChoice, loadDataset } from '../data';
-import { EvalSplit, evaluateModel, loadTrainedModel } from '../experiment';
+import { EvalSplit, evaluateModel, loadTrainedModel } from '../run';
 import { commandParser, runCommand, runs } from './program';
 
 interface EvalOptions {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { initBackend } from '../backend';
 import { listPresets, loadConfig, validateConfig, applyOverrides, parseSetArg } from '../config';
-import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../experiment';
+import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../run';
 import { collect, commandParser, integer, runCommand, runs } from './program';
 
 interface TrainOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, runTraining } from '../../lib/run';
 import { liveWorkers } from '../../lib/parallel';
 
 /** A preset on 16 shapes scenes, batch 4, logged every step. */

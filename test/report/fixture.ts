@@ -4,7 +4,7 @@
  * given), zero-shot, probe, modality gap; `mae` has probe and reconstruction; both have the
  * aligned retrieval (so the contrastive-vs-masked finding exists) and a 4-point learning curve.
  */
-import { collectStatistics } from '../../lib/experiment/compare/collect';
+import { collectStatistics } from '../../lib/compare/collect';
 import type { ArmResult, CompareResults } from '../../lib/report/types';
 import type { RunSamples, Sample } from '../../lib/stats';
 

@@ -5,8 +5,6 @@ export * from './embed';
 export * from './evaluate';
 export * from './eval_masks';
 export * from './reconstruct_eval';
-export * from './arms';
-export * from './compare';
 export * from './restore';
 export * from './drift';
 export * from './interrupt';

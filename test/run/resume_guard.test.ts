@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, checkCanLearn, latestRunConfig, loadTrainedModel, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, checkCanLearn, latestRunConfig, loadTrainedModel, runTraining } from '../../lib/run';
 
 const tiny = ['data.train=shapes', 'data.size=16', 'data.batchSize=4', 'train.steps=2', 'train.quiet=true'];
 const preset = (name: string, sets: string[] = []) => loadConfig(ExperimentConfigSchema, name, [...tiny, ...sets]).config;

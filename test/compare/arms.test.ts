@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { ARMS, ARM_REQUIREMENTS, armByName } from '../../lib/experiment/arms';
-import { COMPARE_PRESETS, armConfig } from '../../lib/experiment/compare/presets';
+import { ARMS, ARM_REQUIREMENTS, armByName } from '../../lib/compare/arms';
+import { COMPARE_PRESETS, armConfig } from '../../lib/compare/presets';
 import { VisionLanguageModel } from '../../lib/models';
 import { ObjectiveMix } from '../../lib/objectives';
 
@@ -9,7 +9,7 @@ const smoke = COMPARE_PRESETS.smoke;
 const modelOf = (arm: string) => armConfig(smoke, smoke.settings[0], armByName(arm), 0).model;
 const TEXT = { vocabSize: 50, padId: 0, clsId: 2, sepId: 3, maskId: 4, specialIds: [0, 1, 2, 3, 4] };
 
-describe('experiment/arms', () => {
+describe('compare/arms', () => {
   it("names LiT's locked-text setting uL, and the old arm name says so", () => {
     expect(armByName('lit_uL_use').about).to.match(/uL/);
     expect(() => armByName('lit_use')).to.throw(/arm 'lit_use' is now named lit_uL_use.*uL/);

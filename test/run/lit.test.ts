@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { trainCommand } from '../../lib/commands/train';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, runTraining } from '../../lib/run';
 import { writeTinyUseModel } from '../../lib/pretrained';
 import { readMetrics } from '../../lib/train';
 

@@ -13,9 +13,9 @@
  * (chance 0.0125); raise steps if a quiet machine leaves room.
  * full: every arm, 3 seeds, 1000 steps, both datasets, the batch sweep 16/32/64/128.
  */
-import { applyOverrides, parseSetArg, validateConfig } from '../../config';
-import { ARMS, Arm, armModules } from '../arms';
-import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema } from '../config';
+import { applyOverrides, parseSetArg, validateConfig } from '../config';
+import { ARMS, Arm, armModules } from './arms';
+import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema } from '../run/config';
 
 /** One data setting: train on one spec, evaluate in-style (and cross-style). */
 export interface DataSetting {

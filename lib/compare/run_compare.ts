@@ -4,8 +4,7 @@
  * statistics (intervals, paired differences, findings) and the report: results.json, results.md,
  * SVG plots and report.html.
  *   plan (compare/presets.ts, compare/plan.ts) -> run (compare/run_arm.ts) -> collect (compare/collect.ts)
- *   -> report (lib/report). (This file beside the folder, not compare/index.ts: an older build's
- *   dist/lib/experiment/compare.js would shadow a folder index.)
+ *   -> report (lib/report).
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
@@ -16,18 +15,13 @@ import { CompareResults, writeReport } from '../report';
 import { Rng } from '../random';
 import { packageVersion } from '../version';
 import { armByName } from './arms';
-import { subset } from './evaluate';
-import { PROBE_FEATURE } from './embed';
-import { RECONSTRUCTION_RULE } from './reconstruct_eval';
-import { collectStatistics } from './compare/collect';
-import { planCompare } from './compare/plan';
-import { armConfig, DataSetting } from './compare/presets';
-import { ArmRun, runArm } from './compare/run_arm';
-
-export * from './compare/presets';
-export * from './compare/plan';
-export * from './compare/run_arm';
-export * from './compare/collect';
+import { subset } from '../run/evaluate';
+import { PROBE_FEATURE } from '../run/embed';
+import { RECONSTRUCTION_RULE } from '../run/reconstruct_eval';
+import { collectStatistics } from './collect';
+import { planCompare } from './plan';
+import { armConfig, DataSetting } from './presets';
+import { ArmRun, runArm } from './run_arm';
 
 export interface CompareOptions {
   preset: string;

@@ -3,8 +3,8 @@
  * seeds), every arm's paired difference against its clip baseline, and the findings. Cost numbers
  * (training wall time, throughput, FLOPs) join as seed-only metrics.
  */
-import { COST_METRICS, type ArmResult, type CompareResults } from '../../report';
-import { DEFAULT_REPLICATES, RunTable, baselineDifferences, generateFindings, metricStats, type RunSamples } from '../../stats';
+import { COST_METRICS, type ArmResult, type CompareResults } from '../report';
+import { DEFAULT_REPLICATES, RunTable, baselineDifferences, generateFindings, metricStats, type RunSamples } from '../stats';
 
 export interface CollectInput {
   runs: { result: ArmResult; samples: RunSamples }[];

@@ -4,7 +4,7 @@ import { loadDataset } from '../../lib/data';
 import { MetricSamples } from '../../lib/eval';
 import {
   EvaluateOptions, ExperimentConfigSchema, FAST_EVAL_GROUPS, evaluateModel, protocolPatchMask, protocolTextMask, setupExperiment,
-} from '../../lib/experiment';
+} from '../../lib/run';
 import { ObjectiveMix } from '../../lib/objectives';
 import { expectNoLeak } from '../helpers';
 

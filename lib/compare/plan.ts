@@ -1,5 +1,5 @@
 /** Which (setting, arm, seed) runs a compare invocation makes: the preset narrowed by --arms and by what can run. */
-import { ARMS, ARM_REQUIREMENTS, armByName } from '../arms';
+import { ARMS, ARM_REQUIREMENTS, armByName } from './arms';
 import { COMPARE_PRESETS, ComparePreset, DataSetting } from './presets';
 
 export interface ComparePlan {

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import { evalCommand } from '../../lib/commands/eval';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, loadTrainedModel, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, loadTrainedModel, runTraining } from '../../lib/run';
 import { captured, expectNoLeak } from '../helpers';
 
 describe('experiment: a checkpoint back for evaluation (mvlm eval)', function () {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
-import { ARMS, ARM_REQUIREMENTS, COMPARE_PRESETS, runCompare } from '../../lib/experiment';
+import { ARMS, ARM_REQUIREMENTS, COMPARE_PRESETS, runCompare } from '../../lib/compare';
 import { FINDING_RULES } from '../../lib/stats';
 import { readResults } from '../../lib/report';
 import { expectNoLeak } from '../helpers';

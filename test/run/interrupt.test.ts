@@ -5,7 +5,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { loadConfig, validateConfig } from '../../lib/config';
-import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, interruptExitCode, latestRunConfig, runTraining } from '../../lib/run';
 import { listCheckpoints, readMetrics } from '../../lib/train';
 
 const ROOT = path.resolve(__dirname, '..', '..');

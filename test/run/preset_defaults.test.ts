@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect } from 'chai';
-import { ExperimentConfigSchema } from '../../lib/experiment';
+import { ExperimentConfigSchema } from '../../lib/run';
 import { ModelConfigSchema } from '../../lib/models';
 
 const DIR = 'experiments/configs';

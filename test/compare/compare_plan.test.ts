@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { armByName, armConfig, armLabel, COMPARE_PRESETS, curveEvery, planCompare, QUICK_ARMS } from '../../lib/experiment';
+import { armByName, armConfig, armLabel, COMPARE_PRESETS, curveEvery, planCompare, QUICK_ARMS } from '../../lib/compare';
 
-describe('experiment/compare: presets and plan', () => {
+describe('compare: presets and plan', () => {
   it('quick keeps the arms that answer the question, and clip and siglip at a second batch size', () => {
     const { settings } = planCompare('quick', undefined, () => undefined);
     expect(settings[0].arms).to.include.members(['clip', 'siglip', 'flip', 'mae', 'clip+mae', 'flava', 'maskvlm']);

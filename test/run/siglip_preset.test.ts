@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, runTraining } from '../../lib/run';
 import { expectNoLeak } from '../helpers';
 
 /** SigLIP's loss when every pair has the same logit: the best such constant gives σ = 1/B. */

@@ -4,10 +4,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/config';
-import { ExperimentConfigSchema, runTraining } from '../../lib/experiment';
+import { ExperimentConfigSchema, runTraining } from '../../lib/run';
 import { readMetrics } from '../../lib/train';
 
-/** lit_uL_use needs the USE files; test/experiment/lit.test.ts runs it on a tiny USE-format model. */
+/** lit_uL_use needs the USE files; test/run/lit.test.ts runs it on a tiny USE-format model. */
 const PRESETS = fs
   .readdirSync('experiments/configs')
   .filter((f) => f.endsWith('.json') && f !== 'lit_uL_use.json')

@@ -4,16 +4,16 @@
  * run (values) and the raw samples (items) the statistics need.
  */
 import * as path from 'path';
-import { Dataset } from '../../data';
-import { forwardFlops } from '../../bench/flops';
-import type { ArmResult } from '../../report';
-import { metricValues } from '../../eval';
-import { Rng } from '../../random';
-import type { CurvePoint, RunSamples, Sample } from '../../stats';
-import { Arm } from '../arms';
-import { EvalGroup, evaluateModel } from '../evaluate';
-import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../setup';
-import { runTraining } from '../train_run';
+import { Dataset } from '../data';
+import { forwardFlops } from '../bench/flops';
+import type { ArmResult } from '../report';
+import { metricValues } from '../eval';
+import { Rng } from '../random';
+import type { CurvePoint, RunSamples, Sample } from '../stats';
+import { Arm } from './arms';
+import { EvalGroup, evaluateModel } from '../run/evaluate';
+import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../run/setup';
+import { runTraining } from '../run/train_run';
 import { armConfig, armLabel, ComparePreset, DataSetting } from './presets';
 
 /**
