@@ -1,14 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { ModelConfigInput, TextSpec, VisionLanguageModel } from '../../lib/models';
-import { ObjectiveMix, ObjectiveSpec, TrainBatch, objectiveModules } from '../../lib/objectives';
+import { VisionLanguageModel } from '../../lib/models';
+import { ObjectiveMix, ObjectiveSpec } from '../../lib/objectives';
 import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
-
-const TEXT: TextSpec = { vocabSize: 40, padId: 0, clsId: 2, sepId: 3, maskId: 4, specialIds: [0, 1, 2, 3, 4] };
-const B = 4;
-const T = 8;
-const tiny: ModelConfigInput = { imageSize: 16, patchSize: 4, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: T } };
+import { TEXT, disposeBatch, makeBatch, modelFor, tiny } from './fixtures';
 
 /** Objectives (and option variants) under test; each model gets the modules the registry derives. */
 const CASES: ObjectiveSpec[] = [
@@ -27,37 +23,6 @@ const CASES: ObjectiveSpec[] = [
   { name: 'm3ae' },
   { name: 'caption' },
 ];
-
-/** The registry's modules at this test's small sizes (a decoder as narrow as the towers, 8 codes for 64 patches). */
-function modelFor(spec: ObjectiveSpec): ModelConfigInput {
-  const modules = objectiveModules([spec]);
-  if (modules.pixelDecoder) modules.pixelDecoder = { width: 16, depth: 1, heads: 2 };
-  if (modules.mimTokens) modules.mimTokens = { codebookSize: 8 };
-  return { ...tiny, ...modules };
-}
-
-function makeBatch(seed: number): TrainBatch {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  for (let b = 0; b < B; b++) {
-    const len = 4 + rng.int(T - 4);
-    const row = [TEXT.clsId];
-    for (let t = 1; t < len - 1; t++) row.push(5 + rng.int(TEXT.vocabSize - 5));
-    row.push(TEXT.sepId);
-    while (row.length < T) row.push(TEXT.padId);
-    rows.push(row);
-  }
-  return {
-    images: tf.randomUniform([B, 16, 16, 3], 0, 1, 'float32', seed) as tf.Tensor4D,
-    tokens: tf.tensor2d(rows, [B, T], 'int32'),
-    attention: tf.tensor2d(rows.map((r) => r.map((id) => (id === TEXT.padId ? 0 : 1))), [B, T], 'float32'),
-    tokenRows: rows,
-  };
-}
-
-function disposeBatch(batch: TrainBatch): void {
-  tf.dispose([batch.images, batch.tokens, batch.attention]);
-}
 
 describe('objectives', () => {
   for (const spec of CASES) {
