@@ -18,7 +18,7 @@ export function formatBench(r: BenchResult): string {
   }
   out.push(
     table(
-      ['config', 'batch', 'step ms', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'MFU', 'tensors'],
+      ['config', 'batch', 'step ms', 'samples/s', 'GFLOP/step', 'GFLOP/s', 'MFU', 'kernels', 'tensors'],
       r.rows.map((x) => [
         x.name,
         String(x.batchSize),
@@ -27,6 +27,7 @@ export function formatBench(r: BenchResult): string {
         gflops(x.flopsPerStep),
         gflops(x.flopsPerSec),
         x.mfu.toFixed(2),
+        String(x.kernelsPerStep),
         x.numTensors[0] === x.numTensors[1] ? 'flat' : `${x.numTensors[0]}->${x.numTensors[1]}`,
       ]),
     ),
@@ -43,6 +44,11 @@ export function formatBench(r: BenchResult): string {
   for (const p of r.parallel) {
     out.push(`data-parallel ${p.config} (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
     out.push(`  per shard inside a worker: ${p.shardMs.oneWorker.toFixed(1)} ms alone, ${p.shardMs.manyWorkers.toFixed(1)} ms with ${p.workers} at once; the machine's ${p.workers}-thread ceilings just before: compute ${p.ceiling.compute.toFixed(2)}x, memory bandwidth ${p.ceiling.memory.toFixed(2)}x`);
+  }
+  for (const t of r.torch) out.push(`PyTorch ${t.torch} ${t.config}, ${t.threads} thread(s): ${t.stepMs.toFixed(1)} ms/step`);
+  for (const b of r.best) {
+    const vs = b.vsTorch === undefined ? '' : `; PyTorch's best ${b.torchBestMs!.toFixed(1)} ms (${b.torchBestConfig}): mvlm at ${b.vsTorch.toFixed(2)}x its speed`;
+    out.push(`best ${b.config}: ${b.bestStepMs.toFixed(1)} ms/step (${b.bestConfig})${vs}`);
   }
   out.push(`numTensors flat: ${r.numTensorsFlat}`);
   return out.join('\n');

@@ -8,3 +8,5 @@ export * from './format';
 export * from './ab';
 export * from './shard_task';
 export * from './parallel_row';
+export * from './best';
+export * from './torch_row';

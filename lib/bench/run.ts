@@ -8,10 +8,14 @@
  *    (MLP fc1/fc2 over the image rows, the MLM decoder), sampled between the timed steps (median
  *    FLOP/s of the best shape), so steps and peak see the same load on a shared machine;
  *  - FLIP: image tower with and without 50 % patch dropout, timed in alternation, median ratio;
- *  - top kernels: one profiled training step, kernel times summed by name.
+ *  - top kernels: one profiled training step, kernel times summed by name; kernelsPerStep counts its kernels;
+ *  - best: per config, the fastest measured configuration (1 process, data-parallel workers) and,
+ *    with `torch`, PyTorch's fastest thread count on the same step (best.ts, torch_row.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BestRow, bestRows } from './best';
 import { ParallelRow, benchDataParallel } from './parallel_row';
+import { TorchRow, benchTorch } from './torch_row';
 import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
@@ -35,6 +39,8 @@ export interface BenchOptions {
   parallel?: boolean;
   /** Untimed steps before the data-parallel row's timed ones (default 20, see lib/bench/parallel_row.ts). */
   parallelWarmup?: number;
+  /** PyTorch's time for each config's step (bench/torch_step.py; needs a python3 with torch). */
+  torch?: boolean;
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;
 }
@@ -51,6 +57,8 @@ export interface StepRow {
   /** The matmul peak the MFU divides by (sampled between this row's steps). */
   peakFlops: number;
   topKernels: KernelSummary[];
+  /** Kernels one training step runs (the dispatch count the fusion work lowers). */
+  kernelsPerStep: number;
   /** Matmul groups with ≥ 1 % of the step's kernel time, slowest vs the peak first (the 2x rule). */
   hotMatmuls: HotMatmul[];
   /** tf.memory().numTensors before and after the timed steps. */
@@ -74,6 +82,10 @@ export interface BenchResult {
   flip: FlipRow[];
   /** One per config (empty without `parallel`). */
   parallel: ParallelRow[];
+  /** PyTorch rows (empty without `torch`). */
+  torch: TorchRow[];
+  /** Per config: mvlm's fastest measured configuration, and PyTorch's beside it when it ran. */
+  best: BestRow[];
   numTensorsFlat: boolean;
 }
 
@@ -135,6 +147,7 @@ export async function benchStep(cfg: BenchConfig, peak: MatmulPeak, steps: numbe
       mfu: flopsPerSec / peakFlops,
       peakFlops,
       topKernels: topKernels(records, peakFlops),
+      kernelsPerStep: profiled[0].length,
       hotMatmuls: hotMatmuls(profiled, peakFlops),
       numTensors: [before, after],
     };
@@ -197,5 +210,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));
   const flip = opts.flip === false ? [] : (configs.length ? configs : [base]).map((cfg) => benchFlip(cfg, steps));
   const flat = rows.every((r) => r.numTensors[0] === r.numTensors[1]) && tf.memory().numTensors === start;
-  return { backend: tf.getBackend(), steps, peaks, rows, flip, parallel, numTensorsFlat: flat };
+  const torch = opts.torch ? configs.flatMap((cfg) => benchTorch(cfg.name, steps)) : [];
+  const best = bestRows(rows.filter((r) => configs.some((c) => c.name === r.name)), parallel, torch);
+  return { backend: tf.getBackend(), steps, peaks, rows, flip, parallel, torch, best, numTensorsFlat: flat };
 }

@@ -1,4 +1,4 @@
-/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel]`. */
+/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel] [--torch]`. */
 import { initBackend } from '../backend';
 import { Command, Option } from 'commander';
 import { BenchConfig, SMALL, TINY, formatBench, runBench } from '../bench';
@@ -11,6 +11,7 @@ interface BenchOptions {
   objectives: boolean;
   flip: boolean;
   parallel?: boolean;
+  torch?: boolean;
 }
 
 export function benchParser(): Command {
@@ -19,6 +20,7 @@ export function benchParser(): Command {
     .addOption(new Option('--config <which>', 'model sizes to time').choices(['tiny', 'small', 'all']).default('all'))
     .option('--steps <n>', 'timed steps per row', integer(1), 10)
     .option('--parallel', 'a data-parallel row per config, 2 workers vs 1 (needs 2 free cores)')
+    .option('--torch', 'time the same step in PyTorch (bench/torch_step.py, a python3 with torch) for the best-vs-PyTorch ratio')
     .option('--no-objectives', 'skip the row per registered objective on tiny')
     .option('--no-flip', 'skip the FLIP (patch dropout) row of each config');
   return runs(cmd, bench);
@@ -40,6 +42,7 @@ async function bench(values: BenchOptions): Promise<number> {
     objectives: values.objectives,
     flip: values.flip,
     parallel: values.parallel,
+    torch: values.torch,
     onRow: (row) => console.error(`[bench] ${row.name}: ${row.stepMs.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}`),
   });
   console.log(json ? JSON.stringify(result) : formatBench(result));

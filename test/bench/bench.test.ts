@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, KernelRecord, TINY, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { BenchConfig, KernelRecord, ParallelRow, TINY, bestRows, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
@@ -60,8 +60,12 @@ describe('bench', () => {
           expect(h.vsPeak, row.name).to.be.above(0);
         }
       }
-      // CLIP + MLM + MAE costs more than CLIP alone on the same towers
+      // CLIP + MLM + MAE costs more than CLIP alone on the same towers, in FLOPs and in kernels
       expect(r.rows[0].flopsPerStep).to.be.above(r.rows[1].flopsPerStep);
+      expect(r.rows[1].kernelsPerStep).to.be.above(20);
+      expect(r.rows[0].kernelsPerStep).to.be.above(r.rows[1].kernelsPerStep);
+      expect(r.best).to.deep.equal([{ config: 'micro', bestStepMs: r.rows[0].stepMs, bestConfig: '1 process' }]);
+      expect(r.torch).to.deep.equal([]);
       expect(r.flip.map((f) => f.config)).to.deep.equal(['micro']);
       expect(r.flip[0].speedup).to.be.above(0);
       expect(r.numTensorsFlat).to.equal(true);
@@ -77,7 +81,23 @@ describe('bench', () => {
       const [p] = r.parallel;
       expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
       for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
+      const single = r.rows[0].stepMs;
+      expect(r.best[0].bestStepMs).to.equal(Math.min(single, p.manyWorkersMs));
+      expect(r.best[0].bestConfig).to.equal(p.manyWorkersMs < single ? '2 workers' : '1 process');
     });
+  });
+
+  it('best: the fastest of mvlm\'s configurations per config, and PyTorch\'s fastest beside it', () => {
+    const parallel = [{ config: 'tiny', workers: 2, manyWorkersMs: 80 }, { config: 'small', workers: 2, manyWorkersMs: 900 }] as ParallelRow[];
+    const torch = [
+      { config: 'tiny', threads: 1, stepMs: 40, torch: '1.13' },
+      { config: 'tiny', threads: 2, stepMs: 60, torch: '1.13' },
+    ];
+    const best = bestRows([{ name: 'tiny', stepMs: 100 }, { name: 'small', stepMs: 700 }], parallel, torch);
+    expect(best).to.deep.equal([
+      { config: 'tiny', bestStepMs: 80, bestConfig: '2 workers', torchBestMs: 40, torchBestConfig: 'torch 1.13, 1 thread(s)', vsTorch: 0.5 },
+      { config: 'small', bestStepMs: 700, bestConfig: '1 process' },
+    ]);
   });
 });
 
