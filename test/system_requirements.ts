@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { nativeBlasInfo } from '../lib/backend';
 import { findPython } from '../scripts/notebooks/run';
 
 export interface SystemRequirement {
@@ -43,6 +44,16 @@ export const REDIS: SystemRequirement = {
   missing: () => {
     const bin = process.env.MVLM_REDIS_SERVER || 'redis-server';
     return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0 ? null : `no ${bin} that runs`;
+  },
+};
+
+/** mvlm's optional native addon built (`npm run build:native`, needs g++ and make) and OpenBLAS found at run time. */
+export const OPENBLAS: SystemRequirement = {
+  name: 'OpenBLAS and the native addon',
+  install: `${apt('g++ make libopenblas0-pthread')} && npm run build:native`,
+  missing: () => {
+    const info = nativeBlasInfo();
+    return info.active ? null : info.detail;
   },
 };
 

@@ -3,6 +3,7 @@
  * `MVLM_BACKEND=wasm|cpu|tensorflow` overrides. Every entry point calls `initBackend` first.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NativeBlasInfo, nativeBlasInfo } from './native_blas';
 import { installWasmKernelFixes } from './stock_fixes';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -16,6 +17,8 @@ export interface BackendInfo {
   tfjsNodeAvailable: boolean;
   wasmSimd: boolean | null;
   wasmThreads: boolean | null;
+  /** On wasm: whether products run on OpenBLAS through the native addon (native_blas.ts), and why not. */
+  nativeBlas: NativeBlasInfo | null;
 }
 
 export interface InitOptions {
@@ -94,6 +97,7 @@ async function select(opts: InitOptions): Promise<BackendInfo> {
       tfjsNodeAvailable: name === 'tensorflow' || tryRequire('@tensorflow/tfjs-node').ok,
       wasmSimd: name === 'wasm' ? await wasmFlag('WASM_HAS_SIMD_SUPPORT') : null,
       wasmThreads: name === 'wasm' ? await wasmFlag('WASM_HAS_MULTITHREAD_SUPPORT') : null,
+      nativeBlas: name === 'wasm' ? nativeBlasInfo() : null,
     };
     if (!opts.quiet) console.error(`[mvlm] backend: ${name} (${reason})`);
     return info;

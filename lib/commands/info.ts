@@ -24,5 +24,7 @@ async function info({ json }: { json?: boolean }): Promise<number> {
   console.log(`tfjs-node      ${result.tfjsNodeAvailable ? 'available' : 'not installed'}`);
   console.log(`wasm SIMD      ${result.wasmSimd ?? 'n/a'}`);
   console.log(`wasm threads   ${result.wasmThreads ?? 'n/a'}`);
+  const blas = result.nativeBlas;
+  console.log(`native BLAS    ${!blas ? 'n/a' : blas.active ? `${blas.detail}, ${blas.threads} thread(s): products run on OpenBLAS` : `${blas.detail}: products run on mvlm's wasm kernels`}`);
   return 0;
 }

@@ -7,6 +7,7 @@
  * A transposed a is read in place through strides (a·b); aᵀ·bᵀ transposes b once first.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeBlas } from '../native_blas';
 import { MVLM_KERNELS } from '../switches';
 import { heapOffset, mvlmKernels, type WasmBackendHeap } from './kernels';
 
@@ -69,31 +70,19 @@ export function simdBatchMatMul(
   bias: TensorInfo | null = null,
 ): TensorInfo | null {
   if (!MVLM_KERNELS.batchMatMul || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const nA = tf.util.sizeFromShape(batchA);
-  const nB = tf.util.sizeFromShape(batchB);
-  // same batch, or one side broadcast whole; anything fancier goes to the stock kernel
-  const sameBatch = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
-  if (!sameBatch && nA !== 1 && nB !== 1) return null;
-  const batch = Math.max(nA, nB);
+  const p = productOf(a, b, transposeA, transposeB);
+  if (!p) return null;
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== p.n)) return null;
+  const blas = MVLM_KERNELS.nativeBlas ? nativeBlas() : null;
+  if (blas) return nativeProduct(blas, a, b, transposeA, transposeB, backend, bias, p);
   const dot = transposeB && !transposeA;
-  if (bias && (transposeB || bias.dtype !== 'float32' || bias.shape.length !== 1)) return null;
-  if (batch < 2 && !dot && !onStridedKernel2d(a, b, transposeA, transposeB)) return null; // stays on XNNPACK
-  const outBatch = nA >= nB ? batchA : batchB;
-  const [ra, ca] = a.shape.slice(-2);
-  const m = transposeA ? ca : ra;
-  const k = transposeA ? ra : ca;
-  const [rb, cb] = b.shape.slice(-2);
-  const kB = transposeB ? cb : rb;
-  const n = transposeB ? rb : cb;
-  if (bias && bias.shape[0] !== n) return null;
-  if (k !== kB) throw new Error(`BatchMatMul: inner dimensions differ: a [${a.shape}]${transposeA ? 'ᵀ' : ''} · b [${b.shape}]${transposeB ? 'ᵀ' : ''}`);
+  if (bias && transposeB) return null;
+  if (p.batch < 2 && !dot && !onStridedKernel2d(a, b, transposeA, transposeB)) return null; // stays on XNNPACK
+  const { batch, m, k, n, strideA, strideB } = p;
   const kernels = mvlmKernels(backend);
-  const out = backend.makeOutput([...outBatch, m, n], 'float32');
+  const out = backend.makeOutput(p.outShape, 'float32');
   if (m * n * batch === 0) return out;
   const [pa, pc] = [heapOffset(backend, a), heapOffset(backend, out)];
-  const [strideA, strideB] = [nA === 1 ? 0 : m * k, nB === 1 ? 0 : k * n];
   if (dot) {
     kernels.batchMatMulNT(pa, heapOffset(backend, b), pc, batch, m, k, n, strideA, strideB);
     return out;
@@ -108,4 +97,53 @@ export function simdBatchMatMul(
     if (bRowMajor !== b) backend.disposeData(bRowMajor.dataId);
     if (scratch) backend.disposeData(scratch.dataId);
   }
+}
+
+/** A product's sizes: `batch` products of [m, k]·[k, n] into `outShape`, operand strides in floats (0 = broadcast). */
+interface Product {
+  batch: number;
+  outShape: number[];
+  m: number;
+  k: number;
+  n: number;
+  strideA: number;
+  strideB: number;
+}
+
+/** Same batch on both sides or one side broadcast whole; anything fancier (null) goes to the stock kernel. */
+function productOf(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Product | null {
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const nA = tf.util.sizeFromShape(batchA);
+  const nB = tf.util.sizeFromShape(batchB);
+  const sameBatch = batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i]);
+  if (!sameBatch && nA !== 1 && nB !== 1) return null;
+  const [ra, ca] = a.shape.slice(-2);
+  const m = transposeA ? ca : ra;
+  const k = transposeA ? ra : ca;
+  const [rb, cb] = b.shape.slice(-2);
+  const kB = transposeB ? cb : rb;
+  const n = transposeB ? rb : cb;
+  if (k !== kB) throw new Error(`BatchMatMul: inner dimensions differ: a [${a.shape}]${transposeA ? 'ᵀ' : ''} · b [${b.shape}]${transposeB ? 'ᵀ' : ''}`);
+  const outBatch = nA >= nB ? batchA : batchB;
+  return { batch: Math.max(nA, nB), outShape: [...outBatch, m, n], m, k, n, strideA: nA === 1 ? 0 : m * k, strideB: nB === 1 ? 0 : k * n };
+}
+
+/** Every product on OpenBLAS when the native addon runs (lib/backend/native_blas.ts), in place on the heap. */
+function nativeProduct(
+  blas: NonNullable<ReturnType<typeof nativeBlas>>,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  backend: WasmBackendHeap,
+  bias: TensorInfo | null,
+  p: Product,
+): TensorInfo {
+  const out = backend.makeOutput(p.outShape, 'float32');
+  if (p.m * p.n * p.batch === 0) return out;
+  const offset = (t: TensorInfo) => heapOffset(backend, t);
+  // the heap's buffer is read after makeOutput: allocating can grow (and detach) it
+  blas.gemm(backend.wasm.asm.memory.buffer, p.batch, p.m, p.n, p.k, transposeA ? 1 : 0, transposeB ? 1 : 0, offset(a), offset(b), offset(out), p.strideA, p.strideB, bias ? offset(bias) : 0);
+  return out;
 }
