@@ -36,6 +36,21 @@ export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return worst;
 }
 
+/**
+ * ‖actual − expected‖ / ‖expected‖ over two flat arrays: the measure for results whose summation
+ * order differs (another kernel or BLAS blocking), where one near-zero entry's relative error is noise.
+ */
+export function normRelError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length, 'length').to.equal(expected.length);
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < actual.length; i++) {
+    diff += (actual[i] - expected[i]) ** 2;
+    norm += expected[i] ** 2;
+  }
+  return Math.sqrt(diff / Math.max(norm, 1e-30));
+}
+
 /** The error `p` rejects with (fails the test when it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<Error> {
   try {

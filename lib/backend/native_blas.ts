@@ -4,9 +4,9 @@
  * when a C++ toolchain is there). Missing addon or missing OpenBLAS: mvlm's wasm kernels run, and
  * `mvlm info` says which. MVLM_NATIVE_BLAS=0 turns it off; MVLM_BLAS_THREADS sets its threads.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { isMainThread } from 'worker_threads';
-import { packageRoot } from '../version';
 
 interface Addon {
   load(candidates: string[]): string | null;
@@ -31,16 +31,21 @@ const LIBRARIES = [
   '/opt/OpenBLAS/lib/libopenblas.so',
 ];
 
+/** lib/backend (ts-node from the repo) or dist/lib/backend (built package) -> build/Release at the package root. */
+const ADDON_CANDIDATES = [path.resolve(__dirname, '..', '..', 'build', 'Release', 'mvlm_blas.node'), path.resolve(__dirname, '..', '..', '..', 'build', 'Release', 'mvlm_blas.node')];
+
 let state: { addon: Addon | null; info: NativeBlasInfo } | undefined;
 
 function loadAddon(): { addon: Addon | null; info: NativeBlasInfo } {
   const off = (detail: string) => ({ addon: null, info: { active: false, detail, threads: null } });
   if (process.env.MVLM_NATIVE_BLAS === '0') return off('off (MVLM_NATIVE_BLAS=0)');
+  const file = ADDON_CANDIDATES.find((f) => fs.existsSync(f));
+  if (!file) return off('addon not built (needs g++ and make at install: `npm run build:native`)');
   let addon: Addon;
   try {
-    addon = require(path.join(packageRoot(), 'build', 'Release', 'mvlm_blas.node')) as Addon;
-  } catch {
-    return off('addon not built (needs g++ and make at install: `npm run build:native`)');
+    addon = require(file) as Addon;
+  } catch (e) {
+    return off(`addon ${file} does not load (${(e as Error).message.split('\n')[0]}; rebuild: \`npm run build:native\`)`);
   }
   const library = addon.load(LIBRARIES);
   if (!library) return off('OpenBLAS not found (apt-get install libopenblas0-pthread)');

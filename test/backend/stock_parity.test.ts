@@ -12,7 +12,7 @@ import { VisionLanguageModel, loadFrozenText } from '../../lib/models';
 import { OBJECTIVES, ObjectiveMix, ObjectiveSpec, TrainBatch } from '../../lib/objectives';
 import { writeTinyUseModel } from '../../lib/pretrained';
 import { Rng } from '../../lib/random';
-import { maxRelError } from '../helpers';
+import { maxRelError, normRelError } from '../helpers';
 import { B, TEXT, disposeBatch, makeBatch, modelFor } from '../objectives/fixtures';
 
 const STEPS = 2;
@@ -57,18 +57,6 @@ async function trainSteps(spec: ObjectiveSpec, useDir: string): Promise<StepReco
     model.dispose();
   }
   return records;
-}
-
-/** ‖a − b‖ / ‖b‖ over one parameter's gradient: summation order differs between kernels, so single near-zero entries are noise. */
-function normRelError(a: Float32Array, b: Float32Array): number {
-  expect(a.length).to.equal(b.length);
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff / Math.max(norm, 1e-30));
 }
 
 async function onBackend<T>(name: string, fn: () => Promise<T>): Promise<T> {
