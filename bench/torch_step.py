@@ -1,7 +1,8 @@
 """The bench's reference step in PyTorch: the same model, objectives and batch shapes as
 lib/bench/configs.ts (tiny / small), timed the same way (median of steps after warm-up).
   /usr/bin/python3 bench/torch_step.py --config tiny --steps 10 --threads 1,2
-prints one JSON line per thread count: {"config", "threads", "stepMs", "torch"}.
+prints one JSON line per thread count: {"config", "threads", "stepMs", "torch", "losses"} (losses:
+the first and last step's, so a caller can see the step trains).
 Towers: patch/token embedding + positions, pre-LN blocks (MHSA, GELU MLP 4x), final LayerNorm;
 CLIP on CLS through bias-free projections; MLM (15 %) with BERT's head on the masked rows only;
 MAE (75 % masked) with a depth-0 decoder (embed, mask tokens, positions, LayerNorm, pred)."""
@@ -99,15 +100,17 @@ def time_step(name, steps, threads):
     model = Model(cfg["width"], cfg["depth"])
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     data = batch(cfg["batch"], torch.Generator().manual_seed(1))
-    times = []
+    times, losses = [], []
     for i in range(steps + 2):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        model.loss(*data).backward()
+        loss = model.loss(*data)
+        loss.backward()
         opt.step()
         if i >= 2:
             times.append(1000 * (time.perf_counter() - t0))
-    return statistics.median(times)
+        losses.append(loss.item())
+    return statistics.median(times), [losses[0], losses[-1]]
 
 
 if __name__ == "__main__":
@@ -117,4 +120,5 @@ if __name__ == "__main__":
     ap.add_argument("--threads", default="1,2")
     a = ap.parse_args()
     for k in (int(x) for x in a.threads.split(",")):
-        print(json.dumps({"config": a.config, "threads": k, "stepMs": time_step(a.config, a.steps, k), "torch": torch.__version__}), flush=True)
+        ms, losses = time_step(a.config, a.steps, k)
+        print(json.dumps({"config": a.config, "threads": k, "stepMs": ms, "torch": torch.__version__, "losses": losses}), flush=True)

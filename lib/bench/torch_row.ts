@@ -13,19 +13,21 @@ export interface TorchRow {
   /** Median ms per step after 2 warm-up steps. */
   stepMs: number;
   torch: string;
+  /** The first and the last step's loss (the same batch each step: it goes down). */
+  losses: [number, number];
 }
 
 export const TORCH_SCRIPT = path.join(packageRoot(), 'bench', 'torch_step.py');
 
-/** $PYTHON, else python3 on the PATH, else Debian's /usr/bin/python3: the first that imports torch. */
+/** $MVLM_TORCH_PYTHON, else Debian's /usr/bin/python3, else python3 on the PATH: the first that imports torch. */
 export function pythonWithTorch(): string | null {
-  const candidates = process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'];
+  const candidates = process.env.MVLM_TORCH_PYTHON ? [process.env.MVLM_TORCH_PYTHON] : ['/usr/bin/python3', 'python3'];
   return candidates.find((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? null;
 }
 
 /** Time the reference step in PyTorch; throws naming the python and its stderr when the script fails. */
 export function benchTorch(config: string, steps: number, threads: number[] = [1, 2], python = pythonWithTorch()): TorchRow[] {
-  if (!python) throw new Error('bench --torch: no python3 with torch found (set PYTHON, or apt-get install python3-torch libopenblas0-pthread)');
+  if (!python) throw new Error('bench --torch: no python3 with torch found (set MVLM_TORCH_PYTHON, or apt-get install python3-torch libopenblas0-pthread)');
   const args = [TORCH_SCRIPT, '--config', config, '--steps', String(steps), '--threads', threads.join(',')];
   const run = spawnSync(python, args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bench --torch: ${python} ${args.join(' ')} exited ${run.status}: ${run.stderr.trim().split('\n').pop()}`);

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, KernelRecord, ParallelRow, TINY, bestRows, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { BenchConfig, KernelRecord, ParallelRow, TINY, benchTorch, bestRows, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
+import { TORCH, describeNeeding, torchPython } from '../system_requirements';
 
 /** The tiny reference shrunk so the whole benchmark runs in a few seconds. */
 const MICRO: BenchConfig = {
@@ -90,8 +91,8 @@ describe('bench', () => {
   it('best: the fastest of mvlm\'s configurations per config, and PyTorch\'s fastest beside it', () => {
     const parallel = [{ config: 'tiny', workers: 2, manyWorkersMs: 80 }, { config: 'small', workers: 2, manyWorkersMs: 900 }] as ParallelRow[];
     const torch = [
-      { config: 'tiny', threads: 1, stepMs: 40, torch: '1.13' },
-      { config: 'tiny', threads: 2, stepMs: 60, torch: '1.13' },
+      { config: 'tiny', threads: 1, stepMs: 40, torch: '1.13', losses: [1, 0] as [number, number] },
+      { config: 'tiny', threads: 2, stepMs: 60, torch: '1.13', losses: [1, 0] as [number, number] },
     ];
     const best = bestRows([{ name: 'tiny', stepMs: 100 }, { name: 'small', stepMs: 700 }], parallel, torch);
     expect(best).to.deep.equal([
@@ -120,5 +121,19 @@ describe('bench/hotMatmuls', () => {
   it('rates a group within each step, so a group with more calls in a later step is not inflated', () => {
     const steps = [[rec('[[a]]', 1, 1e6), rec('[[x]]', 50, 0)], [rec('[[a]]', 1, 1e6), rec('[[a]]', 1, 1e6), rec('[[x]]', 50, 0)], [rec('[[a]]', 3, 3e6), rec('[[x]]', 50, 0)]];
     expect(hotMatmuls(steps, 1e9)[0].vsPeak).to.be.closeTo(1, 1e-9);
+  });
+});
+
+describeNeeding(TORCH, 'bench: the same step in PyTorch (bench/torch_step.py)', function () {
+  this.timeout(120000);
+  it('times the tiny step at the thread counts asked, and the step trains (loss down on its fixed batch)', () => {
+    const rows = benchTorch('tiny', 6, [1], torchPython());
+    expect(rows.map((r) => [r.config, r.threads])).to.deep.equal([['tiny', 1]]);
+    expect(rows[0].stepMs).to.be.above(0);
+    expect(rows[0].losses[1]).to.be.below(rows[0].losses[0]);
+  });
+
+  it('a python without torch fails naming the python and the script', () => {
+    expect(() => benchTorch('tiny', 1, [1], process.execPath)).to.throw(/bench --torch: \S*node \S*torch_step\.py .*exited 1/);
   });
 });
