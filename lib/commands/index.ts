@@ -4,9 +4,10 @@ import { compareParser } from './compare';
 import { dataParser } from './data';
 import { demoParser } from './demo';
 import { evalParser } from './eval';
+import { generateParser } from './generate';
 import { infoParser } from './info';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, generateParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

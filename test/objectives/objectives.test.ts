@@ -26,6 +26,8 @@ const CASES: ObjectiveSpec[] = [
   { name: 'maskvlm' },
   { name: 'm3ae' },
   { name: 'caption' },
+  { name: 'maskgit' },
+  { name: 'maskgit', captionDrop: 0.5 },
 ];
 
 /** The registry's modules at this test's small sizes (a decoder as narrow as the towers, 8 codes for 64 patches). */

@@ -1,0 +1,3 @@
+// Public surface of lib/generate: text-to-image sampling from a maskgit-trained model.
+export * from './decode';
+export * from './prompts';
