@@ -24,38 +24,43 @@ export interface DecodeOptions {
   choiceTemperature?: number;
   /** A seed, or an Rng to draw from (its state advances: successive calls continue one stream). */
   seed: number | Rng;
+  /** Called after each step with the grid so far: codes [S·N], unknown [S·N] (1 = still masked); copies are not made. */
+  onStep?: (step: number, codes: Int32Array, unknown: Float32Array) => void;
 }
 
 export const DECODE_DEFAULTS = { steps: 8, guidance: 3, temperature: 1, choiceTemperature: 4.5 };
 
-/** Code probabilities [S, N, K] of the grid `codes` (masked where `unknown`), guided. */
+/**
+ * Guided code logits [S, N, K]: cond + g·(cond − uncond), uncond with the empty caption, from one
+ * forward over [cond rows; uncond rows]. grid int32 [S, N], mask [S, N] (1 = masked), ids int32 [S, T], attention [S, T].
+ */
+export function guidedLogits(
+  model: VisionLanguageModel, grid: tf.Tensor2D, mask: tf.Tensor2D, ids: tf.Tensor2D, attention: tf.Tensor2D, guidance: number,
+): tf.Tensor3D {
+  return tf.tidy(() => {
+    if (guidance === 0) return maskgitLogits(model, grid, mask, ids, attention, EVAL);
+    const [S, T] = ids.shape;
+    const empty = emptyCaption(model.textSpec, T);
+    const both = maskgitLogits(
+      model,
+      tf.concat([grid, grid]) as tf.Tensor2D,
+      tf.concat([mask, mask]) as tf.Tensor2D,
+      tf.concat([ids, tf.tensor2d([empty.ids], [1, T], 'int32').tile([S, 1])]) as tf.Tensor2D,
+      tf.concat([attention.toFloat(), tf.tensor2d([empty.attention], [1, T]).tile([S, 1])]) as tf.Tensor2D,
+      EVAL,
+    ); // [2S, N, K]
+    const [cond, uncond] = tf.split(both, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
+    return cond.add(cond.sub(uncond).mul(guidance)) as tf.Tensor3D;
+  });
+}
+
+/** Code probabilities [S, N, K] of the host grid `codes` [S·N] (masked where `unknown` is 1), guided. */
 function codeProbabilities(
   model: VisionLanguageModel, codes: Int32Array, unknown: Float32Array, ids: tf.Tensor2D, attention: tf.Tensor2D, guidance: number, temperature: number,
 ): tf.Tensor3D {
   return tf.tidy(() => {
-    const [S, T] = ids.shape;
-    const N = model.numPatches;
-    const grid = tf.tensor2d(codes, [S, N], 'int32');
-    const mask = tf.tensor2d(unknown, [S, N]);
-    let logits: tf.Tensor3D;
-    if (guidance === 0) {
-      logits = maskgitLogits(model, grid, mask, ids, attention, EVAL);
-    } else {
-      // conditional and unconditional rows in one forward: [2S, ...]
-      const empty = emptyCaption(model.textSpec, T);
-      const nullIds = tf.tensor2d([empty.ids], [1, T], 'int32').tile([S, 1]);
-      const nullAttention = tf.tensor2d([empty.attention], [1, T]).tile([S, 1]);
-      const both = maskgitLogits(
-        model,
-        tf.concat([grid, grid]) as tf.Tensor2D,
-        tf.concat([mask, mask]) as tf.Tensor2D,
-        tf.concat([ids, nullIds]) as tf.Tensor2D,
-        tf.concat([attention.toFloat(), nullAttention]) as tf.Tensor2D,
-        EVAL,
-      );
-      const [cond, uncond] = tf.split(both, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
-      logits = cond.add(cond.sub(uncond).mul(guidance));
-    }
+    const shape: [number, number] = [ids.shape[0], model.numPatches];
+    const logits = guidedLogits(model, tf.tensor2d(codes, shape, 'int32'), tf.tensor2d(unknown, shape), ids, attention, guidance);
     return tf.softmax(logits.div(temperature)) as tf.Tensor3D;
   });
 }
@@ -110,6 +115,7 @@ export async function decodeCodes(model: VisionLanguageModel, ids: tf.Tensor2D, 
         unknown[i] = 0;
       }
     }
+    opts.onStep?.(t, codes, unknown);
   }
   return codes;
 }
