@@ -129,8 +129,8 @@ export function nearestImages(queries: Rows, references: Rows, chunk = 256): { d
         const sq = q.square().sum(1, true).sub(tf.matMul(q, refs, false, true).mul(2)).add(refNorms); // [n, R]
         return [sq.min(1).maximum(0), sq.argMin(1)];
       });
-      const d2 = d2T.dataSync();
-      const arg = argT.dataSync();
+      const d2 = d2T.dataSync() as Float32Array;
+      const arg = argT.dataSync() as Int32Array;
       tf.dispose([d2T, argT]);
       d2.forEach((v, i) => {
         distance.push(Math.sqrt(v / P));

@@ -2,3 +2,4 @@
 export * from './decode';
 export * from './prompts';
 export * from './consistency';
+export * from './tokeniser';

@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { Rows, nearestImages, promptConsistency, targetRanks } from '../../lib/generate';
+import { patchify } from '../../lib/core';
+import { Rows, fitPatchCodebook, nearestImages, promptConsistency, quantisationMse, targetRanks } from '../../lib/generate';
 import { expectNoLeak } from '../helpers';
 
 const rows = (r: number[][]): Rows => ({ data: Float32Array.from(r.flat()), shape: [r.length, r[0].length] });
@@ -39,5 +41,23 @@ describe('generate: prompt consistency and nearest training images', () => {
     expect(out.distance[0]).to.be.closeTo(0, 1e-6);
     expect(out.distance[1]).to.be.closeTo(0.5, 1e-6);
     expect(out.distance[2]).to.be.closeTo(0.5, 1e-6);
+  });
+});
+
+describe('generate: tokeniser reconstruction', () => {
+  it('a codebook holding every patch rebuilds exactly; a one-colour codebook errs by the pixel variance', async () => {
+    const images = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    await expectNoLeak(() => {
+      const all = tf.tidy(() => patchify(images, 4).reshape([8, 48]) as tf.Tensor2D);
+      expect(quantisationMse(images, 4, all, 1)).to.be.below(1e-12);
+      const grey = tf.fill([1, 48], 0.5) as tf.Tensor2D;
+      const expected = tf.tidy(() => images.sub(0.5).square().mean().dataSync()[0]);
+      expect(quantisationMse(images, 4, grey)).to.be.closeTo(expected, 1e-6);
+      // k-means with as many codes as patches finds them all
+      const fitted = fitPatchCodebook(images, 4, 8, 0, 3);
+      expect(quantisationMse(images, 4, fitted)).to.be.below(1e-10);
+      tf.dispose([all, grey, fitted]);
+    });
+    images.dispose();
   });
 });
