@@ -3,3 +3,4 @@ export * from './decode';
 export * from './prompts';
 export * from './consistency';
 export * from './tokeniser';
+export * from './likelihood';
