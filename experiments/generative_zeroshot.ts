@@ -7,7 +7,6 @@
  * split of the run's dataset with its classes (emoji: the 9 categories).
  */
 import { parseArgs } from 'util';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { loadDataset } from '../lib/data';
 import { fillTemplate, majorityShare, zeroShot } from '../lib/eval';

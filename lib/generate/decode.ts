@@ -75,6 +75,15 @@ function sampleCategorical(p: Float32Array, from: number, K: number, rng: Rng): 
   return K - 1; // rounding: the probabilities summed to slightly below u
 }
 
+/** Indices of the `count` lowest confidences (ties: the earlier index first, so the choice is deterministic). */
+export function leastConfident(confidence: number[], count: number): number[] {
+  return confidence
+    .map((c, k) => [c, k])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .slice(0, count)
+    .map(([, k]) => k);
+}
+
 function gumbel(rng: Rng): number {
   return -Math.log(-Math.log(Math.max(rng.next(), 1e-20)) + 1e-20);
 }
@@ -107,13 +116,12 @@ export async function decodeCodes(model: VisionLanguageModel, ids: tf.Tensor2D, 
         const code = sampleCategorical(p, i * K, K, rng);
         open.push({ i, code, confidence: Math.log(Math.max(p[i * K + code], 1e-30)) + noise * gumbel(rng) });
       }
-      const stillMasked = decodeMaskCount(t, steps, N, open.length);
-      // the least confident stay masked; ties broken by position so the order is deterministic
-      open.sort((a, b) => a.confidence - b.confidence || a.i - b.i);
-      for (const { i, code } of open.slice(stillMasked)) {
+      const remask = new Set(leastConfident(open.map((o) => o.confidence), decodeMaskCount(t, steps, N, open.length)));
+      open.forEach(({ i, code }, k) => {
+        if (remask.has(k)) return;
         codes[i] = code;
         unknown[i] = 0;
-      }
+      });
     }
     opts.onStep?.(t, codes, unknown);
   }

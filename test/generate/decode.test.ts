@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { SubwordTokenizer } from '../../lib/data';
-import { decodeCodes, guidedLogits, promptGrid, samplePrompts } from '../../lib/generate';
+import { decodeCodes, guidedLogits, leastConfident, promptGrid, samplePrompts } from '../../lib/generate';
 import { decodeMaskCount } from '../../lib/masking';
 import { VisionLanguageModel } from '../../lib/models';
 import { ObjectiveMix, emptyCaption, maskgitLogits } from '../../lib/objectives';
@@ -47,6 +47,12 @@ describe('generate: MaskGIT decoding', function () {
       }),
     );
     tf.dispose([ids, attention]);
+  });
+
+  it('the least confident samples are the ones re-masked', () => {
+    expect(leastConfident([0.1, -3, 2, -1, -1], 2)).to.deep.equal([1, 3]);
+    expect(leastConfident([0.1, -3, 2, -1, -1], 3)).to.deep.equal([1, 3, 4]);
+    expect(leastConfident([0.5], 0)).to.deep.equal([]);
   });
 
   it('each step leaves the schedule’s count masked and never changes a decided token; the end has no mask', async () => {
