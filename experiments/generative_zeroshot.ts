@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const out: Record<string, unknown> = {
     checkpoint: run.dir, step: run.step, objective: kind, items: M, classes: classPrompts,
-    generative: { top1: generative.metrics.top1.value, top1Chance: generative.metrics.top1.chance, balanced: generative.metrics.balanced.value, balancedChance: generative.metrics.balanced.chance, seconds },
+    generative: { ...Object.fromEntries(Object.entries(generative.metrics).map(([k, v]) => [k, { value: v.value, chance: v.chance }])), seconds },
   };
   if (run.objectives.trainsJointSpace) {
     const { emb } = await embedImages(run.model, full, true);

@@ -83,7 +83,7 @@ export interface LikelihoodZeroShotInput {
   batchSize?: number;
 }
 
-/** `[M, C]` scores and top-1 / balanced accuracy with their chance levels (majority share; 1/C). */
+/** `[M, C]` scores and top-1 / balanced accuracy, raw and calibrated, with their chance levels (majority share; 1/C). */
 export async function likelihoodZeroShot(o: LikelihoodZeroShotInput): Promise<{ scores: Float32Array; metrics: MetricSamples }> {
   const M = o.images.shape[0];
   const C = o.classPrompts.length;
@@ -105,17 +105,28 @@ export async function likelihoodZeroShot(o: LikelihoodZeroShotInput): Promise<{ 
       v.forEach((x, i) => (scores[(s + i) * C + c] = x));
     }
   }
-  // strict argmax: a tie with another class counts as a miss
-  const correct = Array.from({ length: M }, (_, i) => {
-    const row = scores.subarray(i * C, (i + 1) * C);
-    const y = o.labels[i];
-    return row.every((v, c) => c === y || v < row[y]) ? 1 : 0;
-  });
+  const correctOf = (m: Float32Array) =>
+    Array.from({ length: M }, (_, i) => {
+      // strict argmax: a tie with another class counts as a miss
+      const row = m.subarray(i * C, (i + 1) * C);
+      const y = o.labels[i];
+      return row.every((v, c) => c === y || v < row[y]) ? 1 : 0;
+    });
+  // calibrated: each class's mean score over the scored images subtracted, i.e. log p(prompt | image)
+  // against the prompt's average likelihood (removes the prior of short, frequent prompts; transductive)
+  const means = new Float64Array(C);
+  scores.forEach((v, k) => (means[k % C] += v / M));
+  const calibrated = scores.map((v, k) => v - means[k % C]);
+  const chance = majorityShare(o.labels, C);
+  const raw = correctOf(scores);
+  const cal = correctOf(calibrated);
   return {
     scores,
     metrics: {
-      top1: accuracySample(correct, majorityShare(o.labels, C)),
-      balanced: balancedAccuracySample(correct, o.labels, C, 1 / C),
+      top1: accuracySample(raw, chance),
+      balanced: balancedAccuracySample(raw, o.labels, C, 1 / C),
+      top1_calibrated: accuracySample(cal, chance),
+      balanced_calibrated: balancedAccuracySample(cal, o.labels, C, 1 / C),
     },
   };
 }

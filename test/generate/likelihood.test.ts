@@ -82,6 +82,12 @@ describe('generate: likelihood scores and generative zero-shot', () => {
     expect(out.metrics.top1.chance).to.be.closeTo(3 / 6, 1e-9);
     expect(out.metrics.balanced.value).to.be.closeTo((1 + 1 + 1 + 2 / 3) / 4, 1e-9);
     expect(out.metrics.balanced.chance).to.equal(1 / 4);
+    // calibration subtracts each class's mean score: a class-wide bonus stops winning every image
+    const biased = (x: tf.Tensor4D, ids: tf.Tensor2D) =>
+      tf.tidy(() => score(x, ids).add(tf.tensor1d((ids.arraySync() as number[][]).map((row) => (keys.indexOf(row.join(',')) === 0 ? 10 : 0)))) as tf.Tensor1D);
+    const b = await likelihoodZeroShot({ score: biased, tokenizer, maxLen: T, images, labels, classPrompts: prompts, batchSize: 4 });
+    expect(b.metrics.top1.value).to.be.closeTo(1 / 6, 1e-9);
+    expect(b.metrics.top1_calibrated.value).to.be.closeTo(5 / 6, 1e-9);
     images.dispose();
   });
 });
