@@ -8,6 +8,11 @@
  * images with shuffled prompts and the chance level; class top-1 (the best prompt has the prompt's emoji
  * category); RMS distance of each sample to its nearest training image against the test images' own;
  * the tokeniser's PSNR (test images through the codebook) and that of codebooks with more codes.
+ * Measured (240 steps each, emoji:google, 604 test captions, seed 0, 8 decoding steps): prompt R@1 0.018
+ * (guidance 0) / 0.020 (guidance 3) against 0.002 shuffled and 0.0017 chance; R@5 0.073 / 0.058 against
+ * 0.009; real test images score R@1 0.078, R@5 0.24 with the same scorer. Class top-1 0.54 (g 0) against
+ * 0.39 shuffled. Samples sit farther from their nearest training image (RMS 0.19–0.21) than test images
+ * do (0.16): no memorisation. Tokeniser: 17.6 dB (K=64), 20.0 dB (K=512 on 512 images).
  */
 import * as fs from 'fs';
 import * as path from 'path';
