@@ -3,10 +3,12 @@
  * with the same prompt. Caption checkpoints score log p(prompt | image); maskgit checkpoints score
  * log p(masked codes | visible codes, prompt) over 4 fixed half-grid masks.
  *   npx ts-node -T experiments/generative_zeroshot.ts --checkpoint RUN [--template "{}"] [--limit N]
+ * --limit N scores N evenly spaced test items (the split is ordered by category).
  * Prints JSON: top1 and balanced accuracy with their chance levels (majority share; 1/C), on the test
  * split of the run's dataset with its classes (emoji: the 9 categories).
  */
 import { parseArgs } from 'util';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { loadDataset } from '../lib/data';
 import { fillTemplate, majorityShare, zeroShot } from '../lib/eval';
@@ -26,8 +28,9 @@ async function main(): Promise<void> {
   const M = args.limit ? Math.min(Number(args.limit), full.size) : full.size;
   if (!full.classNames) throw new Error(`${full.name} has no classes`);
   const classPrompts = full.classNames.map((c) => fillTemplate(args.template!, c.toLowerCase()));
-  const labels = Array.from({ length: M }, (_, i) => full.meta(i).label!);
-  const images = imageBatch(full, 0, M);
+  const items = Array.from({ length: M }, (_, k) => Math.floor((k * full.size) / M));
+  const labels = items.map((i) => full.meta(i).label!);
+  const images = tf.tidy(() => tf.concat(items.map((i) => imageBatch(full, i, i + 1))) as tf.Tensor4D);
   const t0 = Date.now();
   const generative = await likelihoodZeroShot({
     score: likelihoodScorer(run.model, kind), tokenizer: run.tokenizer, maxLen: run.config.data.maxLen, images, labels, classPrompts,
@@ -41,7 +44,9 @@ async function main(): Promise<void> {
     const { emb } = await embedImages(run.model, full, true);
     const E = emb!.shape[1];
     const classEmb = await embedCaptions(run.model, run.tokenizer, classPrompts, run.config.data.maxLen);
-    const z = await zeroShot({ imageEmb: { data: emb!.data.subarray(0, M * E), shape: [M, E] }, labels, classTextEmb: classEmb });
+    const picked = new Float32Array(M * E);
+    items.forEach((i, k) => picked.set(emb!.data.subarray(i * E, (i + 1) * E), k * E));
+    const z = await zeroShot({ imageEmb: { data: picked, shape: [M, E] }, labels, classTextEmb: classEmb });
     out.contrastive = { top1: z.top1, top1Chance: majorityShare(labels, classPrompts.length), balanced: z.balancedAccuracy, balancedChance: 1 / classPrompts.length };
   }
   images.dispose();
