@@ -14,7 +14,7 @@ export const LAYERS: string[][] = [
   ['compare', 'interop'],
   ['run'],
   ['bench'],
-  ['parallel', 'report', 'notebook'],
+  ['parallel', 'report', 'notebook', 'generate'],
   ['train', 'objectives', 'stats'],
   ['models', 'eval'],
   ['heads', 'losses', 'masking', 'pretrained'],

@@ -52,7 +52,7 @@ describe('cli (dist/lib/cli.js, the `mvlm` bin)', function () {
 
   it('--help and help COMMAND on every command and subcommand: exit 0, its usage and every flag with a description', async () => {
     const all = COMMAND_PARSERS.flatMap((parser) => commandsUnder(parser()));
-    expect(all.map((c) => c.words.join(' '))).to.include.members(['train', 'eval', 'compare', 'data', 'bench', 'info', 'demo', 'use tiny']);
+    expect(all.map((c) => c.words.join(' '))).to.include.members(['train', 'eval', 'compare', 'data', 'bench', 'info', 'demo', 'generate', 'use tiny']);
     for (const { words, cmd } of all) {
       const name = words.join(' ');
       const program = () => mvlmProgram(COMMAND_PARSERS.map((p) => p()));

@@ -6,9 +6,10 @@ import { demoParser } from './demo';
 import { embedParser } from './embed';
 import { evalParser } from './eval';
 import { exportParser } from './export';
+import { generateParser } from './generate';
 import { infoParser } from './info';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, generateParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

@@ -50,6 +50,11 @@ export const ARMS: Arm[] = [
   { name: 'm3ae', objectives: [{ name: 'm3ae' }], about: 'one stream, patches and text masked at 0.75 (M3AE); masked tokens become [MASK] instead of being dropped, as there is no text decoder to put them back' },
   { name: 'caption', objectives: [{ name: 'caption' }], about: 'CoCa-style captioning + contrastive' },
   {
+    name: 'maskgit',
+    objectives: [{ name: 'maskgit' }],
+    about: 'text-to-image: masked k-means patch tokens predicted from the visible ones and the caption (MaskGIT cosine-schedule masks, 10 % of captions dropped); does generative training give a useful representation?',
+  },
+  {
     // LiT's own name for this is "uL": the image tower unlocked, the text tower Locked. LiT proper
     // ("Lu") locks a pretrained *image* tower; mvlm has a pretrained text tower only.
     name: 'lit_uL_use',

@@ -4,3 +4,4 @@ export * from './random_patch';
 export * from './block_mask';
 export * from './bert_mask';
 export * from './patch_dropout';
+export * from './cosine_schedule';

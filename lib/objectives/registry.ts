@@ -9,6 +9,7 @@ import { itmObjective } from './itm';
 import { litObjective } from './lit';
 import { m3aeObjective } from './m3ae';
 import { maeObjective, mimTokensObjective } from './mim';
+import { maskgitObjective } from './maskgit';
 import { maskvlmObjective } from './maskvlm';
 import { captionObjective, mlmObjective } from './text';
 import { ModelConfigInput, modulesConfig } from '../models';
@@ -48,6 +49,7 @@ export const OBJECTIVES: Record<string, Entry> = {
     create: m3aeObjective,
   },
   lit: { options: z.strictObject({ loss: z.enum(['clip', 'siglip']).optional() }), create: litObjective },
+  maskgit: { options: z.strictObject({ captionDrop: z.number().min(0).lt(1).optional(), kmeansSeed: z.number().int().optional() }), create: maskgitObjective },
   caption: {
     options: z.strictObject({ contrastive: z.boolean().optional(), captionWeight: z.number().nonnegative().optional() }),
     create: captionObjective,

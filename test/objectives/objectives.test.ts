@@ -22,6 +22,8 @@ const CASES: ObjectiveSpec[] = [
   { name: 'maskvlm' },
   { name: 'm3ae' },
   { name: 'caption' },
+  { name: 'maskgit' },
+  { name: 'maskgit', captionDrop: 0.5 },
 ];
 
 describe('objectives', () => {
