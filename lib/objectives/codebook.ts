@@ -12,7 +12,7 @@ export function kmeans(patches: tf.Tensor2D, K: number, iterations: number, rng:
   const M = patches.shape[0];
   if (M < K) throw new Error(`kmeans: need at least K=${K} patches, got ${M}`);
   const init = rng.permutation(M).slice(0, K);
-  let centroids = tf.gather(patches, tf.tensor1d(init, 'int32')) as tf.Tensor2D;
+  let centroids = tf.tidy(() => tf.gather(patches, tf.tensor1d(init, 'int32')) as tf.Tensor2D);
   for (let it = 0; it < iterations; it++) {
     const next = tf.tidy(() => {
       const ids = nearestCentroid(patches, centroids); // [M]
