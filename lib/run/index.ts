@@ -11,3 +11,4 @@ export * from './interrupt';
 export * from './learnable';
 export * from './run_configs';
 export * from './shard_task';
+export * from './checkpoint_dir';
