@@ -22,6 +22,9 @@ const CASES: ObjectiveSpec[] = [
   { name: 'maskvlm' },
   { name: 'm3ae' },
   { name: 'caption' },
+  { name: 'lm' },
+  { name: 'frozen' },
+  { name: 'qformer' },
 ];
 
 describe('objectives', () => {
