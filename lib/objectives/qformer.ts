@@ -4,8 +4,9 @@
  * ('unimodal'; image–text similarity = the best query), ITM with hard negatives ('bidirectional';
  * the classifier averaged over queries), image-grounded generation ('causal'). Stage 2 projects the
  * query outputs into soft prompts of the frozen LM and trains on its caption loss. Steps up to
- * `stage1Steps` are stage 1, later ones stage 2 (announced once); outside a training loop (no step)
- * both stages' terms are returned.
+ * `stage1Steps` are stage 1, later ones stage 2 (announced once). Every step reports all four
+ * terms (the trainer's log keeps one set of names): the other stage's are a constant 0 there.
+ * Outside a training loop (no step) both stages' terms are computed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { captionLoss, itmLoss, sampleHardNegatives } from '../losses';
@@ -81,9 +82,11 @@ export function qformerObjective(opts: QformerOptions = {}): Objective {
         announced = true;
         console.error(`qformer: stage 2 from step ${step}: the query outputs become soft prompts of the frozen LM (stage 1 ran ${stage1Steps} steps)`);
       }
-      const terms = stage1 ? stage1Terms(inputs, image) : {};
-      if (stage2) terms.lm = captionTerm(inputs, model.softPrompts(model.qformer!.apply(image, ctx).queries));
-      return terms;
+      const idle = () => tf.scalar(0);
+      return {
+        ...(stage1 ? stage1Terms(inputs, image) : { itc: idle(), itm: idle(), itg: idle() }),
+        lm: stage2 ? captionTerm(inputs, model.softPrompts(model.qformer!.apply(image, ctx).queries)) : idle(),
+      };
     },
   };
 }
