@@ -69,8 +69,12 @@ export const ModelConfigSchema = z
       })
       .nullable()
       .default(null),
-    /** Frozen / MiniGPT-4: a linear map of the pooled image feature to `tokens` prefix embeddings of the LM. */
-    prefix: z.strictObject({ tokens: z.number().int().positive().default(4) }).nullable().default(null),
+    /**
+     * The image as prefix embeddings of the LM through one linear map: `tokens: K` maps the pooled
+     * image feature to K embeddings (Frozen); `'all'` maps every image state (CLS + patches) to one
+     * embedding each (MiniGPT-4's per-token projection).
+     */
+    prefix: z.strictObject({ tokens: z.union([z.number().int().positive(), z.literal('all')]).default(4) }).nullable().default(null),
     /** BLIP-2's Q-Former: learned queries reading the image features; width = the text tower's. */
     qformer: z
       .strictObject({ queries: z.number().int().positive().default(8), depth: z.number().int().positive().default(2) })

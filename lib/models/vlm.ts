@@ -47,7 +47,7 @@ export class VisionLanguageModel {
   frozenText: FrozenTextEncoder | null = null;
   /** The small causal LM (`lm.*`), frozen when bridged to images. */
   readonly lm: CausalLm | null = null;
-  /** Frozen / MiniGPT-4: pooled image feature [B, Di] -> K prefix embeddings, flat [B, K·Dlm]. */
+  /** Frozen: pooled image feature [B, Di] -> K prefix embeddings, flat [B, K·Dlm]; MiniGPT-4 ('all'): each image state [.., Di] -> [.., Dlm]. */
   readonly prefix: Linear | null = null;
   /** BLIP-2's Q-Former. */
   readonly qformer: QFormer | null = null;
@@ -131,7 +131,7 @@ export class VisionLanguageModel {
     const lm = lmShape(cfg);
     if (lm) this.lm = new CausalLm(store, { vocabSize: textSpec.vocabSize, mlpRatio: cfg.mlpRatio, ...lm });
     if ((cfg.prefix || cfg.qformer) && !this.lm) throw new Error('model.prefix and model.qformer feed an LM: set model.lm too (e.g. model.lm: {})');
-    if (cfg.prefix && lm) this.prefix = new Linear(store, 'prefix.proj', cfg.width, cfg.prefix.tokens * lm.width);
+    if (cfg.prefix && lm) this.prefix = new Linear(store, 'prefix.proj', cfg.width, cfg.prefix.tokens === 'all' ? lm.width : cfg.prefix.tokens * lm.width);
     if (cfg.qformer && lm) {
       this.qformer = new QFormer(store, {
         ...cfg.qformer,
@@ -254,9 +254,9 @@ export class VisionLanguageModel {
     const image = this.encodeImage(images, {}, ctx);
     if (kind === 'decoder') return image.hidden;
     if (kind === 'qformer') return this.softPrompts(this.qformer!.apply(image.hidden, ctx).queries);
-    const [B] = image.pooled.shape;
     const K = this.cfg.prefix!.tokens;
-    return this.prefix!.apply(image.pooled).reshape([B, K, this.lm!.width]) as tf.Tensor3D; // [B, K·Dlm] -> [B, K, Dlm]
+    if (K === 'all') return this.prefix!.apply(image.hidden) as tf.Tensor3D; // [B, 1+N, Di] -> [B, 1+N, Dlm]
+    return this.prefix!.apply(image.pooled).reshape([image.pooled.shape[0], K, this.lm!.width]) as tf.Tensor3D; // [B, K·Dlm] -> [B, K, Dlm]
   }
 
   /** BLIP-2 stage 2: Q-Former query outputs [B, Nq, D] -> soft prompts of the LM [B, Nq, Dlm]. */

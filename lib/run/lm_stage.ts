@@ -3,7 +3,10 @@
  * `model.lm.checkpoint` first trains mvlm's small LM alone (the `lm` objective on the training
  * captions, `model.lm.stageSteps` steps) into RUN/lm, says so, and then points the bridge at it.
  * A finished RUN/lm is reused (resume, or a second start), so the stage runs once per run folder.
+ * A run without a folder trains it in a temporary folder, removed by `cleanup` when the run ends.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { LM_PREFIX } from '../models';
 import { ObjectiveMix } from '../objectives';
@@ -40,6 +43,12 @@ function finishedStep(dir: string): number {
   }
 }
 
+export interface LmStage {
+  config: ExperimentConfig;
+  /** Removes a temporary LM folder (a run without a folder); a no-op otherwise. */
+  cleanup(): void;
+}
+
 /**
  * `config` with `model.lm.checkpoint` set: unchanged when it is set already or nothing needs a
  * frozen LM; otherwise the LM stage is trained (by `train`) or reused in OUT/lm.
@@ -49,20 +58,27 @@ export async function ensureLanguageModel(
   out: string | undefined,
   train: (stage: ExperimentConfig, out: string) => Promise<{ experiment: { model: { dispose(): void } } }>,
   log: (msg: string) => void = console.error,
-): Promise<ExperimentConfig> {
-  if (!bridgesFrozenLm(config) || config.model.lm?.checkpoint) return config;
+): Promise<LmStage> {
+  const none = { config, cleanup: () => undefined };
+  if (!bridgesFrozenLm(config) || config.model.lm?.checkpoint) return none;
   const lm = config.model.lm;
   if (!lm) throw new Error(`objectives ${config.objectives.map((o) => o.name).join(', ')} bridge to a frozen LM: set model.lm (and model.lm.checkpoint for a trained one)`);
-  if (!out) throw new Error('model.lm.checkpoint is not set and there is no run folder to train the LM stage in: pass --out DIR or set model.lm.checkpoint');
-  const dir = path.join(out, LM_STAGE_DIR);
-  const done = finishedStep(dir);
-  if (done >= lm.stageSteps) {
-    log(`LM stage: reusing the LM trained for ${done} steps in ${dir}`);
-  } else {
-    log(`LM stage: no model.lm.checkpoint, so the small causal LM is trained first on the training captions (${lm.stageSteps} steps) into ${dir}; it stays frozen afterwards`);
-    const run = await train(lmStageConfig(config), dir);
-    run.experiment.model.dispose();
-    log(`LM stage: done; the bridge trains next with the LM frozen`);
+  const temp = out ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'mvlm-lm-stage-'));
+  const dir = temp ?? path.join(out!, LM_STAGE_DIR);
+  const cleanup = () => temp && fs.rmSync(temp, { recursive: true, force: true });
+  try {
+    const done = finishedStep(dir);
+    if (done >= lm.stageSteps) {
+      log(`LM stage: reusing the LM trained for ${done} steps in ${dir}`);
+    } else {
+      log(`LM stage: no model.lm.checkpoint, so the small causal LM is trained first on the training captions (${lm.stageSteps} steps) into ${dir}${temp ? ' (temporary: no run folder)' : ''}; it stays frozen afterwards`);
+      const run = await train(lmStageConfig(config), dir);
+      run.experiment.model.dispose();
+      log('LM stage: done; the bridge trains next with the LM frozen');
+    }
+  } catch (e) {
+    cleanup();
+    throw e;
   }
-  return { ...config, model: { ...config.model, lm: { ...lm, checkpoint: dir } } };
+  return { config: { ...config, model: { ...config.model, lm: { ...lm, checkpoint: dir } } }, cleanup };
 }

@@ -90,7 +90,15 @@ function interruptionReport(result: TrainResult, out: string | undefined, worker
 /** Build the experiment and train it; the caller disposes `experiment.model`. */
 export async function runTraining(configIn: ExperimentConfig, opts: RunTrainingOptions = {}): Promise<TrainingRun> {
   // a bridge to a frozen LM without a configured one first trains the small LM (a stage of its own)
-  const config = await ensureLanguageModel(configIn, opts.out, (c, out) => runTraining(c, { out, overwrite: true }));
+  const stage = await ensureLanguageModel(configIn, opts.out, (c, out) => runTraining(c, { out, overwrite: true }));
+  try {
+    return await trainExperiment(stage.config, opts);
+  } finally {
+    stage.cleanup();
+  }
+}
+
+async function trainExperiment(config: ExperimentConfig, opts: RunTrainingOptions): Promise<TrainingRun> {
   checkCanLearn(config, opts.workers !== undefined ? Math.floor(config.data.batchSize / (opts.shards ?? opts.workers)) : config.data.batchSize);
   if (opts.out && !opts.resume && !opts.overwrite) refuseExistingCheckpoints(opts.out);
   const resumed = opts.resume && opts.out ? resumePoint(opts.out, config) : undefined;
