@@ -1,10 +1,9 @@
 /** A trained model back from a checkpoint: its config, tokenizer, weights and objectives. */
-import * as fs from 'fs';
 import * as path from 'path';
 import { SubwordTokenizer } from '../data';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
-import { disposeCheckpoint, listCheckpoints, loadCheckpoint, newestGoodCheckpoint } from '../train';
+import { disposeCheckpoint, loadCheckpoint } from '../train';
 import { ExperimentConfig, ExperimentConfigSchema } from './config';
 import { buildModel } from './setup';
 import { checkpointTokenizer, resolveCheckpoint } from './checkpoint_dir';

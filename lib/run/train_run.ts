@@ -1,11 +1,8 @@
 /** One training run of an experiment config: the TrainTask that joins data, model and objectives. */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { SubwordTokenizer, TokenizerJSON } from '../data';
+import { SubwordTokenizer } from '../data';
 import { DataParallel } from '../parallel/data_parallel';
-import { parseJson } from '../io/json';
-import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointFile, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
+import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
 import type { TaskGradients } from '../train/trainer';
 import { ExperimentConfig } from './config';
 import { refuseTrainingDrift } from './drift';
