@@ -90,6 +90,18 @@ describe('qformer masks (BLIP-2)', () => {
     });
   });
 
+  it('freezing: the bridges freeze lm.*, and a mix that trains the LM and keeps it frozen is refused', () => {
+    const model = new VisionLanguageModel(modelFor({ name: 'frozen' }), TEXT, 1);
+    try {
+      expect(new ObjectiveMix([{ name: 'frozen' }]).freeze(model)).to.deep.equal(['lm.']);
+      expect(model.store.trainable().some((p) => p.name.startsWith('lm.'))).to.equal(false);
+      expect(model.store.trainable().some((p) => p.name.startsWith('prefix.'))).to.equal(true);
+      expect(() => new ObjectiveMix([{ name: 'lm' }, { name: 'frozen' }]).freeze(model)).to.throw(/'lm' trains lm but another objective of the mix keeps 'lm\.\*' frozen/);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('staging: stage 1 trains itc, itm, itg (lm idle at 0); later steps only the soft-prompt caption term; no leaks', async () => {
     const model = new VisionLanguageModel(modelFor({ name: 'qformer' }), TEXT, 1);
     const mix = new ObjectiveMix([{ name: 'qformer', stage1Steps: 2 }]);
