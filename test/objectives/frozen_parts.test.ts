@@ -9,10 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { captionCommand } from '../../lib/commands/caption';
 import { loadConfig } from '../../lib/config';
 import { ExperimentConfigSchema, resolveCheckpoint, runTraining } from '../../lib/run';
 import { disposeCheckpoint, loadCheckpoint } from '../../lib/train';
-import { captured } from '../helpers';
+import { captured, rejection } from '../helpers';
 
 const SETS = [
   'data.train=shapes',
@@ -75,6 +76,20 @@ describe('frozen parts: a frozen LM and a frozen image tower', function () {
       expect(tf.memory().numTensors).to.equal(before);
     });
   }
+
+  it('mvlm caption writes deterministic captions of a trained bridge (greedy and beam), as JSON', async () => {
+    const run = path.join(dir, 'frozen');
+    const args = ['--checkpoint', run, '--dataset', 'shapes', '--limit', '3', '--json'];
+    const first = await captured(() => captionCommand([...args, '--beam', '2']));
+    expect(first.result).to.equal(0);
+    const parsed = JSON.parse(first.out);
+    expect(parsed.captioner).to.equal('prefix');
+    expect(parsed.captions).to.have.length(3);
+    for (const c of parsed.captions) expect(c.caption).to.be.a('string');
+    expect((await captured(() => captionCommand([...args, '--beam', '2']))).out).to.equal(first.out);
+    expect((await captured(() => captionCommand(args))).result).to.equal(0);
+    expect(String(await rejection(captionCommand(['--checkpoint', run])))).to.match(/--image PATH\.\.\. or --dataset SPEC/);
+  });
 
   it('the lm objective itself trains the LM (the control: its bytes do move)', async () => {
     const again = path.join(dir, 'lm-more');
