@@ -20,6 +20,7 @@ export * from './eval';
 export * as stats from './stats';
 export * from './report';
 export * from './pretrained';
+export * from './caption';
 export * from './run';
 export * from './compare';
 export * as bench from './bench';

@@ -17,7 +17,7 @@ export const LAYERS: string[][] = [
   ['parallel', 'report', 'notebook', 'generate'],
   ['train', 'objectives', 'stats'],
   ['models', 'eval'],
-  ['heads', 'losses', 'masking', 'pretrained'],
+  ['heads', 'losses', 'masking', 'pretrained', 'caption'],
   ['core', 'data'],
   ['config'],
   ['version'],

@@ -1,5 +1,6 @@
 /** Every `mvlm` command's parser, in the order `mvlm --help` lists them. */
 import { benchParser } from './bench';
+import { captionParser } from './caption';
 import { compareParser } from './compare';
 import { dataParser } from './data';
 import { demoParser } from './demo';
@@ -11,5 +12,5 @@ import { infoParser } from './info';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, generateParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, generateParser, captionParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

@@ -32,3 +32,5 @@ export {
 export type { Evaluator, EvalContext, RunEvaluatorsOptions } from './registry';
 export { meanSample, metricValues, itemShares } from './sample';
 export type { MetricSample, MetricSamples } from './sample';
+export { captionWords, corpusBleu, ciderD } from './caption_metrics';
+export { nearestRows } from './nearest_caption';

@@ -53,6 +53,38 @@ export const ModelConfigSchema = z
     itmHead: z.boolean().default(false),
     /** CoCa-style caption decoder: causal text blocks cross-attending to image tokens. */
     captionDecoder: z.strictObject({ depth: z.number().int().positive() }).nullable().default(null),
+    /**
+     * mvlm's small causal LM (`lm.*` params): trained alone by the `lm` objective, frozen under
+     * `frozen` and `qformer`. `checkpoint`: a run folder or checkpoint whose `lm.*` tensors and
+     * tokenizer are loaded (null: a `frozen`/`qformer` run first trains one for `stageSteps` steps
+     * into RUN/lm). Width, depth and heads default to the text tower's.
+     */
+    lm: z
+      .strictObject({
+        width: encoderShape.width.optional(),
+        depth: encoderShape.depth.optional(),
+        heads: encoderShape.heads.optional(),
+        checkpoint: z.string().nullable().default(null),
+        stageSteps: z.number().int().positive().default(300),
+      })
+      .nullable()
+      .default(null),
+    /**
+     * The image as prefix embeddings of the LM through one linear map: `tokens: K` maps the pooled
+     * image feature to K embeddings (Frozen); `'all'` maps every image state (CLS + patches) to one
+     * embedding each (MiniGPT-4's per-token projection).
+     */
+    prefix: z.strictObject({ tokens: z.union([z.number().int().positive(), z.literal('all')]).default(4) }).nullable().default(null),
+    /** BLIP-2's Q-Former: learned queries reading the image features; width = the text tower's. */
+    qformer: z
+      .strictObject({ queries: z.number().int().positive().default(8), depth: z.number().int().positive().default(2) })
+      .nullable()
+      .default(null),
+    /**
+     * A run folder or checkpoint whose image tower (`image.*` params) is loaded and frozen before
+     * training (e.g. a MAE or CLIP run); its image settings must equal this model's.
+     */
+    imageFrom: z.string().nullable().default(null),
     /** SigLIP's learned logit bias (the log logit scale is always there). */
     logitBias: z.boolean().default(false),
     /** Initial logit scale (exponentiated); CLIP 1/0.07, SigLIP 10. */
@@ -92,4 +124,11 @@ export function textShape(cfg: ModelConfig): { width: number; depth: number; hea
     heads: cfg.text.heads ?? cfg.heads,
     maxLen: cfg.text.maxLen ?? 16,
   };
+}
+
+/** The LM's shape: the text tower's unless `model.lm` overrides (null without an LM). */
+export function lmShape(cfg: ModelConfig): { width: number; depth: number; heads: number; maxLen: number } | null {
+  if (!cfg.lm) return null;
+  const ts = textShape(cfg);
+  return { width: cfg.lm.width ?? ts.width, depth: cfg.lm.depth ?? ts.depth, heads: cfg.lm.heads ?? ts.heads, maxLen: ts.maxLen };
 }

@@ -5,3 +5,6 @@ export * from './fusion';
 export * from './modules';
 export * from './vlm';
 export * from './frozen_text';
+export * from './causal_lm';
+export * from './qformer';
+export * from './qformer_mask';

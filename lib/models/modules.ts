@@ -15,7 +15,10 @@ export type ModuleName =
   | 'itmHead'
   | 'captionDecoder'
   | 'logitBias'
-  | 'frozenText';
+  | 'frozenText'
+  | 'lm'
+  | 'prefix'
+  | 'qformer';
 
 /** The model config entries that add each module (sizes not given are the schema defaults). */
 export const MODULE_CONFIG: Record<ModuleName, Partial<ModelConfigInput>> = {
@@ -29,6 +32,9 @@ export const MODULE_CONFIG: Record<ModuleName, Partial<ModelConfigInput>> = {
   captionDecoder: { captionDecoder: { depth: 1 } },
   logitBias: { logitBias: true },
   frozenText: { textTower: { kind: 'use' } },
+  lm: { lm: {} },
+  prefix: { prefix: {} },
+  qformer: { qformer: {} },
 };
 
 /** The ITM head scores a joint encoding: it sits on model.fusion unless model.cross is there. */

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ForwardContext, Linear, ParamStore, TransformerEncoder, TypeEmbedding, tokenAt } from '../core';
 import { CaptionDecoder, ItmHead, LogitScale, PixelDecoder, Projection, TokenClassifier } from '../heads';
 import { Rng } from '../random';
-import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } from './config';
+import { ModelConfig, ModelConfigInput, TextSpec, lmShape, parseModelConfig, textShape } from './config';
+import { CausalLm } from './causal_lm';
+import { QFormer } from './qformer';
 import { CrossModalEncoders, FusionEncoder } from './fusion';
 import { FrozenTextEncoder } from './frozen_text';
 import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
@@ -43,6 +45,12 @@ export class VisionLanguageModel {
   readonly litProj: Projection | null = null;
   /** LiT: the frozen pretrained text tower, attached after construction (it loads asynchronously). */
   frozenText: FrozenTextEncoder | null = null;
+  /** The small causal LM (`lm.*`), frozen when bridged to images. */
+  readonly lm: CausalLm | null = null;
+  /** Frozen: pooled image feature [B, Di] -> K prefix embeddings, flat [B, K·Dlm]; MiniGPT-4 ('all'): each image state [.., Di] -> [.., Dlm]. */
+  readonly prefix: Linear | null = null;
+  /** BLIP-2's Q-Former. */
+  readonly qformer: QFormer | null = null;
   /** Non-trainable k-means codebook [K, P] for discrete MIM targets (fitted by the objective). */
   readonly codebook: tf.Variable | null = null;
 
@@ -120,6 +128,22 @@ export class VisionLanguageModel {
         mlpRatio: cfg.mlpRatio,
       });
     }
+    const lm = lmShape(cfg);
+    if (lm) this.lm = new CausalLm(store, { vocabSize: textSpec.vocabSize, mlpRatio: cfg.mlpRatio, ...lm });
+    if ((cfg.prefix || cfg.qformer) && !this.lm) throw new Error('model.prefix and model.qformer feed an LM: set model.lm too (e.g. model.lm: {})');
+    if (cfg.prefix && lm) this.prefix = new Linear(store, 'prefix.proj', cfg.width, cfg.prefix.tokens === 'all' ? lm.width : cfg.prefix.tokens * lm.width);
+    if (cfg.qformer && lm) {
+      this.qformer = new QFormer(store, {
+        ...cfg.qformer,
+        width: ts.width,
+        heads: ts.heads,
+        imageWidth: cfg.width,
+        embedDim: cfg.embedDim,
+        vocabSize: textSpec.vocabSize,
+        lmWidth: lm.width,
+        mlpRatio: cfg.mlpRatio,
+      });
+    }
   }
 
   has(module: ModuleName): boolean {
@@ -134,6 +158,9 @@ export class VisionLanguageModel {
       captionDecoder: this.captionDecoder,
       logitBias: this.logit.bias,
       frozenText: this.frozenText && this.litProj,
+      lm: this.lm,
+      prefix: this.prefix,
+      qformer: this.qformer,
     };
     return modules[module] != null;
   }
@@ -201,6 +228,47 @@ export class VisionLanguageModel {
       ? this.fusion.apply(image, text, textMask, ctx).pooled
       : tokenAt(this.cross!.image(image, text, textMask, ctx), 0);
     return this.itmHead.apply(joint);
+  }
+
+  /**
+   * How this model writes captions: through the frozen LM from Q-Former soft prompts (BLIP-2 stage
+   * 2) or from linear prefix embeddings (Frozen / MiniGPT-4), with the CoCa caption decoder, or
+   * the LM alone (unconditional: one caption for every image); null when it cannot.
+   */
+  get captioner(): 'qformer' | 'prefix' | 'decoder' | 'lm' | null {
+    if (this.lm && this.qformer) return 'qformer';
+    if (this.lm && this.prefix) return 'prefix';
+    if (this.captionDecoder) return 'decoder';
+    return this.lm ? 'lm' : null;
+  }
+
+  /**
+   * What a caption is conditioned on, computed once per image batch: images [B, H, W, C] -> LM
+   * prefix embeddings [B, K, Dlm] ('qformer', 'prefix'), image states [B, 1+N, Di] ('decoder'), or
+   * null ('lm').
+   */
+  captionContext(images: tf.Tensor4D, ctx: ForwardContext): tf.Tensor3D | null {
+    const kind = this.captioner;
+    if (kind === null) throw new Error('this model cannot caption: it has no model.lm (with model.prefix or model.qformer) and no model.captionDecoder');
+    if (kind === 'lm') return null;
+    const image = this.encodeImage(images, {}, ctx);
+    if (kind === 'decoder') return image.hidden;
+    if (kind === 'qformer') return this.softPrompts(this.qformer!.apply(image.hidden, ctx).queries);
+    const K = this.cfg.prefix!.tokens;
+    if (K === 'all') return this.prefix!.apply(image.hidden) as tf.Tensor3D; // [B, 1+N, Di] -> [B, 1+N, Dlm]
+    return this.prefix!.apply(image.pooled).reshape([image.pooled.shape[0], K, this.lm!.width]) as tf.Tensor3D; // [B, K·Dlm] -> [B, K, Dlm]
+  }
+
+  /** BLIP-2 stage 2: Q-Former query outputs [B, Nq, D] -> soft prompts of the LM [B, Nq, Dlm]. */
+  softPrompts(queries: tf.Tensor3D): tf.Tensor3D {
+    return this.qformer!.lmProj.apply(queries) as tf.Tensor3D;
+  }
+
+  /** Next-token logits [B, T, V] of caption ids int32 [B, T] (attention [B, T]) given `captionContext`'s output. */
+  captionLogits(context: tf.Tensor3D | null, ids: tf.Tensor2D, attention: tf.Tensor2D, ctx: ForwardContext): tf.Tensor3D {
+    if (this.captioner === 'decoder') return this.captionDecoder!.apply(this.text.embed(ids), context, attention, ctx);
+    if (!this.lm) throw new Error('captionLogits: this model has no caption decoder and no model.lm');
+    return this.lm.apply(context, ids, attention, ctx);
   }
 
   /** Attach the loaded frozen text tower (model.textTower.kind 'use'). */

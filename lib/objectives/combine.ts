@@ -40,6 +40,21 @@ export class ObjectiveMix {
     for (const { objective } of this.parts) model.requireModules(objective.name, objective.needs);
   }
 
+  /** Freeze what the objectives keep frozen (before the optimizer exists); returns the prefixes. */
+  freeze(model: VisionLanguageModel): string[] {
+    const prefixes = [...new Set(this.parts.flatMap((p) => p.objective.freezes ?? []))];
+    for (const { objective } of this.parts) {
+      for (const need of objective.needs) {
+        const frozen = prefixes.find((p) => `${need}.` === p && !(objective.freezes ?? []).includes(p));
+        if (frozen) throw new Error(`objectives: '${objective.name}' trains ${need} but another objective of the mix keeps '${frozen}*' frozen`);
+      }
+    }
+    for (const prefix of prefixes) {
+      if (model.store.setTrainable(prefix, false) === 0) throw new Error(`objectives: nothing to freeze under '${prefix}' (the model has no such params)`);
+    }
+    return prefixes;
+  }
+
   async prepare(model: VisionLanguageModel, data: PrepareData): Promise<void> {
     for (const { objective } of this.parts) await objective.prepare?.(model, data);
   }

@@ -12,6 +12,8 @@ import { maeObjective, mimTokensObjective } from './mim';
 import { maskgitObjective } from './maskgit';
 import { maskvlmObjective } from './maskvlm';
 import { captionObjective, mlmObjective } from './text';
+import { frozenObjective, lmObjective } from './bridge';
+import { qformerObjective } from './qformer';
 import { ModelConfigInput, modulesConfig } from '../models';
 import { Objective } from './types';
 
@@ -54,6 +56,9 @@ export const OBJECTIVES: Record<string, Entry> = {
     options: z.strictObject({ contrastive: z.boolean().optional(), captionWeight: z.number().nonnegative().optional() }),
     create: captionObjective,
   },
+  lm: { options: z.strictObject({}), create: lmObjective },
+  frozen: { options: z.strictObject({}), create: frozenObjective },
+  qformer: { options: z.strictObject({ stage1Steps: z.number().int().nonnegative().optional() }), create: qformerObjective },
 };
 
 /** An objective as listed in a config: its name, its weight, and its own options. */

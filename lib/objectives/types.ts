@@ -38,6 +38,8 @@ export interface StepInputs {
   /** This step's randomness (masks, swaps, negatives); forked per objective. */
   rng: Rng;
   ctx: ForwardContext;
+  /** The optimizer step being computed (1-based; staged objectives read it), when training. */
+  step?: number;
   /** Evaluation only: use these masks instead of drawing them (reconstructions comparable across arms). */
   evalMasks?: EvalMasks;
 }
@@ -72,6 +74,11 @@ export interface Objective {
   readonly batchCoupled?: boolean;
   /** True when its loss trains the joint space (the image and text projections): a contrastive term. */
   readonly trainsJointSpace?: boolean;
+  /**
+   * Param-name prefixes it keeps frozen (e.g. `lm.` for a frozen language model): made
+   * non-trainable before the optimizer is built, so they get neither updates nor optimizer state.
+   */
+  readonly freezes?: readonly string[];
   /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
   readonly termWeights?: Readonly<Record<string, number>>;
   /** One-off preparation before step 1 (also on resume; trained state is then restored from the checkpoint). */

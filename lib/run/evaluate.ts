@@ -28,6 +28,7 @@ import { Rng } from '../random';
 import { HostMatrix, captionFeatures, embedImages } from './embed';
 import { EVAL_SEED } from './eval_masks';
 import { reconstructionMetrics } from './reconstruct_eval';
+import { captionMetrics } from './caption_eval';
 
 export interface EvalSplit {
   /** Metric prefix, e.g. 'in' (in-style test split) or 'cross' (another style). */
@@ -36,8 +37,8 @@ export interface EvalSplit {
 }
 
 /** Groups of metrics `evaluateModel` can run; `aligned` is aligned_retrieval, aligned_zeroshot and aligned_compositional. */
-export type EvalGroup = 'retrieval' | 'zeroshot' | 'compositional' | 'diag' | 'probe' | 'aligned' | 'recon';
-export const EVAL_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'compositional', 'diag', 'probe', 'aligned', 'recon'];
+export type EvalGroup = 'retrieval' | 'zeroshot' | 'compositional' | 'diag' | 'probe' | 'aligned' | 'recon' | 'caption';
+export const EVAL_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'compositional', 'diag', 'probe', 'aligned', 'recon', 'caption'];
 /** The subset for evaluations during training: the headline metrics, no probe training, no reconstruction. */
 export const FAST_EVAL_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'aligned'];
 
@@ -245,6 +246,11 @@ export async function evaluateModel(o: EvaluateOptions): Promise<MetricSamples> 
           model: o.model, tokenizer: o.tokenizer, maxLen: o.maxLen, objectives: o.objectives, dataset: split.dataset, items: o.reconstructionItems,
         });
         for (const [leaf, s] of Object.entries(r)) metrics[`recon/${split.name}/${leaf}`] = s;
+      }
+      // models that caption (a frozen-LM bridge, the CoCa decoder, or the LM alone)
+      if (groups.has('caption') && o.model.captioner) {
+        const r = await captionMetrics({ model: o.model, tokenizer: o.tokenizer, maxLen: o.maxLen, dataset: split.dataset, train: o.probe?.train });
+        for (const [leaf, s] of Object.entries(r)) metrics[`caption/${split.name}/${leaf}`] = s;
       }
     }
   } finally {

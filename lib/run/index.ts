@@ -11,3 +11,7 @@ export * from './interrupt';
 export * from './learnable';
 export * from './run_configs';
 export * from './shard_task';
+export * from './checkpoint_dir';
+export * from './caption_eval';
+export * from './lm_stage';
+export * from './pretrained_parts';

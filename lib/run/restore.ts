@@ -1,13 +1,12 @@
 /** A trained model back from a checkpoint: its config, tokenizer, weights and objectives. */
-import * as fs from 'fs';
 import * as path from 'path';
 import { SubwordTokenizer } from '../data';
 import { VisionLanguageModel } from '../models';
 import { ObjectiveMix } from '../objectives';
-import { disposeCheckpoint, listCheckpoints, loadCheckpoint, newestGoodCheckpoint } from '../train';
+import { disposeCheckpoint, loadCheckpoint } from '../train';
 import { ExperimentConfig, ExperimentConfigSchema } from './config';
 import { buildModel } from './setup';
-import { checkpointTokenizer } from './train_run';
+import { checkpointTokenizer, resolveCheckpoint } from './checkpoint_dir';
 import { validateConfig } from '../config';
 
 export interface TrainedModel {
@@ -19,15 +18,6 @@ export interface TrainedModel {
   objectives: ObjectiveMix;
 }
 
-/**
- * `dir` is a checkpoint (`.../checkpoints/step-N`, used as is) or a run folder (its newest
- * checkpoint that verifies; damaged newer ones are skipped with a warning).
- */
-export function resolveCheckpoint(dir: string, warn: (msg: string) => void = console.warn): string {
-  if (fs.existsSync(path.join(dir, 'state.json'))) return dir;
-  if (listCheckpoints(dir).length === 0) throw new Error(`${dir}: neither a checkpoint (no state.json) nor a run folder with checkpoints/`);
-  return newestGoodCheckpoint(dir, warn);
-}
 
 export async function loadTrainedModel(dirOrRun: string): Promise<TrainedModel> {
   const dir = resolveCheckpoint(dirOrRun);

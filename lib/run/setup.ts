@@ -8,6 +8,7 @@ import { initialLogitBias } from '../heads';
 import { TextSpec, VisionLanguageModel, loadFrozenText } from '../models';
 import { ObjectiveMix, TrainBatch } from '../objectives';
 import { ExperimentConfig } from './config';
+import { loadPretrainedParts } from './pretrained_parts';
 
 export interface Experiment {
   config: ExperimentConfig;
@@ -51,6 +52,9 @@ export async function setupExperiment(config: ExperimentConfig, tokenizer?: Subw
   const objectives = new ObjectiveMix(config.objectives);
   try {
     objectives.check(model);
+    // frozen before the optimizer exists: no updates and no optimizer state for these params
+    objectives.freeze(model);
+    loadPretrainedParts(model, config);
   } catch (e) {
     model.dispose();
     throw e;

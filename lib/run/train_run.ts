@@ -1,11 +1,8 @@
 /** One training run of an experiment config: the TrainTask that joins data, model and objectives. */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { SubwordTokenizer, TokenizerJSON } from '../data';
+import { SubwordTokenizer } from '../data';
 import { DataParallel } from '../parallel/data_parallel';
-import { parseJson } from '../io/json';
-import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointFile, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
+import { TrainResult, TrainTask, newestGoodCheckpoint, readCheckpointState, refuseExistingCheckpoints, train } from '../train';
 import type { TaskGradients } from '../train/trainer';
 import { ExperimentConfig } from './config';
 import { refuseTrainingDrift } from './drift';
@@ -14,8 +11,10 @@ import { checkCanLearn } from './learnable';
 import { recordRunConfig } from './run_configs';
 import { Experiment, batchForStep, disposeTrainBatch, prepareObjectives, setupExperiment, toTrainBatch } from './setup';
 import { EXPERIMENT_TASK_MODULE } from './shard_task';
+import { TOKENIZER_FILE, checkpointTokenizer } from './checkpoint_dir';
+import { ensureLanguageModel } from './lm_stage';
+import { pretrainedTokenizer } from './pretrained_parts';
 
-export const TOKENIZER_FILE = 'tokenizer.json';
 
 export interface RunTrainingOptions {
   /** Run folder (metrics.jsonl, checkpoints/, config.json). */
@@ -76,12 +75,6 @@ function resumePoint(out: string, config: ExperimentConfig): { dir: string; step
   return { dir, step: state.step, tokenizer: checkpointTokenizer(dir) };
 }
 
-/** The tokenizer saved in checkpoint `dir` (checked against its manifest). */
-export function checkpointTokenizer(dir: string): SubwordTokenizer {
-  const file = path.join(dir, TOKENIZER_FILE);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing (the checkpoint has no tokenizer)`);
-  return SubwordTokenizer.fromJSON(parseJson(readCheckpointFile(dir, TOKENIZER_FILE), file) as TokenizerJSON);
-}
 
 /** What to tell the user when a signal stopped the run. */
 function interruptionReport(result: TrainResult, out: string | undefined, workers: number | undefined): string {
@@ -92,11 +85,21 @@ function interruptionReport(result: TrainResult, out: string | undefined, worker
 }
 
 /** Build the experiment and train it; the caller disposes `experiment.model`. */
-export async function runTraining(config: ExperimentConfig, opts: RunTrainingOptions = {}): Promise<TrainingRun> {
+export async function runTraining(configIn: ExperimentConfig, opts: RunTrainingOptions = {}): Promise<TrainingRun> {
+  // a bridge to a frozen LM without a configured one first trains the small LM (a stage of its own)
+  const stage = await ensureLanguageModel(configIn, opts.out, (c, out) => runTraining(c, { out, overwrite: true }));
+  try {
+    return await trainExperiment(stage.config, opts);
+  } finally {
+    stage.cleanup();
+  }
+}
+
+async function trainExperiment(config: ExperimentConfig, opts: RunTrainingOptions): Promise<TrainingRun> {
   checkCanLearn(config, opts.workers !== undefined ? Math.floor(config.data.batchSize / (opts.shards ?? opts.workers)) : config.data.batchSize);
   if (opts.out && !opts.resume && !opts.overwrite) refuseExistingCheckpoints(opts.out);
   const resumed = opts.resume && opts.out ? resumePoint(opts.out, config) : undefined;
-  const exp = await setupExperiment(config, resumed?.tokenizer);
+  const exp = await setupExperiment(config, resumed?.tokenizer ?? pretrainedTokenizer(config));
   const { model, objectives, batcher } = exp;
   let dp: DataParallel | null = null;
   try {
@@ -111,7 +114,7 @@ export async function runTraining(config: ExperimentConfig, opts: RunTrainingOpt
       nextBatch: (step, _rng, micro) => toTrainBatch(batchForStep(batcher, (step - 1) * accumulate + micro + 1)),
       disposeBatch: disposeTrainBatch,
       batchSize: (b) => b.images.shape[0],
-      loss: (batch, _step, rng) => objectives.loss({ model, batch, rng, ctx: { training: true, rng } }),
+      loss: (batch, step, rng) => objectives.loss({ model, batch, rng, step, ctx: { training: true, rng } }),
       afterStep: (step) => {
         model.afterStep();
         opts.onStep?.(step);

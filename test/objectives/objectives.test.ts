@@ -24,6 +24,9 @@ const CASES: ObjectiveSpec[] = [
   { name: 'caption' },
   { name: 'maskgit' },
   { name: 'maskgit', captionDrop: 0.5 },
+  { name: 'lm' },
+  { name: 'frozen' },
+  { name: 'qformer' },
 ];
 
 describe('objectives', () => {
