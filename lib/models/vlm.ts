@@ -9,7 +9,7 @@ import { CaptionDecoder, ItmHead, LogitScale, PixelDecoder, Projection, TokenCla
 import { Rng } from '../random';
 import { ModelConfig, ModelConfigInput, TextSpec, parseModelConfig, textShape } from './config';
 import { CrossModalEncoders, FusionEncoder } from './fusion';
-import { FrozenTextEncoder } from './frozen_text';
+import type { FrozenTextEncoder } from './frozen_text';
 import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
 import { ModuleName, moduleConfigHint } from './modules';
 import { TextEncoding, TextTower } from './text_tower';
