@@ -11,7 +11,7 @@ import * as ts from 'typescript';
 export const LAYERS: string[][] = [
   ['index', 'cli'],
   ['commands'],
-  ['compare'],
+  ['compare', 'interop'],
   ['run'],
   ['bench'],
   ['parallel', 'report', 'notebook'],

@@ -3,10 +3,12 @@ import { benchParser } from './bench';
 import { compareParser } from './compare';
 import { dataParser } from './data';
 import { demoParser } from './demo';
+import { embedParser } from './embed';
 import { evalParser } from './eval';
+import { exportParser } from './export';
 import { infoParser } from './info';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';
