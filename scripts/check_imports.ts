@@ -11,6 +11,8 @@ import * as ts from 'typescript';
 export const LAYERS: string[][] = [
   ['index', 'cli'],
   ['commands'],
+  ['site'],
+  ['browser'],
   ['compare', 'interop'],
   ['run'],
   ['bench'],

@@ -68,7 +68,8 @@ function scan(file: string): { specs: { spec: string; line: number }[]; globals:
 function isMemberName(node: ts.Identifier): boolean {
   const p = node.parent;
   return (
-    ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && p.name === node) ||
+    (ts.isPropertyAccessExpression(p) && p.name === node) ||
+    (ts.isQualifiedName(p) && p.right === node) ||
     ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p)) && p.name === node)
   );
 }

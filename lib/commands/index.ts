@@ -7,8 +7,9 @@ import { embedParser } from './embed';
 import { evalParser } from './eval';
 import { exportParser } from './export';
 import { infoParser } from './info';
+import { siteParser } from './site';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';
