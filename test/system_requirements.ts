@@ -36,6 +36,21 @@ export const JUPYTER: SystemRequirement = {
   missing: () => (findPython() ? null : `no python3 that imports nbclient (tried ${process.env.PYTHON || 'python3, /usr/bin/python3'})`),
 };
 
+/** PyTorch and numpy for the Python that runs python/mvlm_reference.py ($MVLM_TORCH_PYTHON names another). */
+export const TORCH: SystemRequirement = {
+  name: 'PyTorch (python3-torch)',
+  install: apt('python3-torch libopenblas0-pthread'),
+  missing: () => {
+    const python = torchPython();
+    return spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0 ? null : `no ${python} that imports torch and numpy`;
+  },
+};
+
+/** Debian's python3, not a pyenv one on the PATH (that has no torch). */
+export function torchPython(): string {
+  return process.env.MVLM_TORCH_PYTHON || '/usr/bin/python3';
+}
+
 /** A Redis server binary on the PATH (or MVLM_REDIS_SERVER). */
 export const REDIS: SystemRequirement = {
   name: 'Redis',

@@ -3,13 +3,14 @@ import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { SPLIT_CHOICES, SplitChoice } from '../data';
 import { writeEmbeddings } from '../interop';
-import { commandParser, runCommand, runs } from './program';
+import { commandParser, integer, runCommand, runs } from './program';
 
 interface EmbedCliOptions {
   checkpoint: string;
   dataset: string;
   split: SplitChoice;
   out: string;
+  batchSize: number;
 }
 
 export function embedParser(): Command {
@@ -17,7 +18,8 @@ export function embedParser(): Command {
     .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
     .requiredOption('--dataset <spec>', 'dataset to embed (shapes, emoji:google, jsonl:PATH, ...)')
     .addOption(new Option('--split <split>', 'items embedded: the test split, the train split, or all items in file order').choices(SPLIT_CHOICES).default('test'))
-    .requiredOption('--out <file>', 'the .safetensors file to write');
+    .requiredOption('--out <file>', 'the .safetensors file to write')
+    .option('--batch-size <n>', 'items per forward pass', integer(1), 64);
   return runs(cmd, async (o: EmbedCliOptions) => {
     await initBackend({ quiet: true });
     const r = await writeEmbeddings(o);

@@ -17,6 +17,8 @@ export interface EmbedOptions {
   dataset: string;
   split: SplitChoice;
   out: string;
+  /** Items per forward pass (default 64). */
+  batchSize?: number;
 }
 
 export interface EmbedResult {
@@ -53,8 +55,9 @@ export async function writeEmbeddings(o: EmbedOptions): Promise<EmbedResult> {
       attention.set(enc.attention, i * T);
       if (item.label !== undefined) labels.push(item.label);
     }
-    const images = await embedImages(model, dataset, true);
-    const texts = await embedCaptions(model, tokenizer, captions, T);
+    const batch = o.batchSize ?? 64;
+    const images = await embedImages(model, dataset, true, batch);
+    const texts = await embedCaptions(model, tokenizer, captions, T, batch);
     const E = images.emb!.shape[1];
     const tensors = new Map<string, STTensor>([
       ['pixels', { dtype: 'F32', shape: [N, S, S, 3], data: pixels }],
