@@ -80,7 +80,8 @@ export async function buildSite(o: SiteOptions): Promise<SiteResult> {
       items.push({ image, caption: item.captions[0] });
     }
     const images = await embedImages(model, dataset, true);
-    const captions = await embedCaptions(model, tokenizer, items.map((it) => it.caption), config.data.maxLen);
+    const captionList = [...new Set(items.map((it) => it.caption))];
+    const captions = await embedCaptions(model, tokenizer, captionList, config.data.maxLen);
     const embeddings = encodeSafetensors(
       new Map([
         ['image_emb', { dtype: 'F32', shape: images.emb!.shape, data: images.emb!.data }],
@@ -95,6 +96,7 @@ export async function buildSite(o: SiteOptions): Promise<SiteResult> {
       checkpoint: dir,
       step: trained.step,
       items,
+      captions: captionList,
     };
     const script = await bundleForBrowser(siteAppEntry());
     const files: [string, string | Uint8Array][] = [

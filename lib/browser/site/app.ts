@@ -44,14 +44,16 @@ async function load(): Promise<Loaded & { backend: string; ms: number }> {
     fetchOk(SITE_INDEX).then((r) => r.json() as Promise<SiteIndex>),
     fetchOk(SITE_EMBEDDINGS).then(async (r) => decodeSafetensors(new Uint8Array(await r.arrayBuffer()), SITE_EMBEDDINGS)),
   ]);
-  const matrix = (name: string) => {
+  const matrix = (name: string, rows: number) => {
     const t = emb.tensors.get(name);
-    if (!t || t.dtype !== 'F32' || t.shape[0] !== site.items.length || t.shape[1] !== model.embedDim) {
-      throw new Error(`${SITE_EMBEDDINGS}: ${name} must be F32 [${site.items.length}, ${model.embedDim}], got ${t ? `${t.dtype} [${t.shape}]` : 'nothing'}`);
+    if (!t || t.dtype !== 'F32' || t.shape[0] !== rows || t.shape[1] !== model.embedDim) {
+      throw new Error(`${SITE_EMBEDDINGS}: ${name} must be F32 [${rows}, ${model.embedDim}], got ${t ? `${t.dtype} [${t.shape}]` : 'nothing'}`);
     }
     return t.data as Float32Array;
   };
-  return { model, site, imageEmb: matrix('image_emb'), captionEmb: matrix('caption_emb'), backend, ms: performance.now() - t0 };
+  const imageEmb = matrix('image_emb', site.items.length);
+  const captionEmb = matrix('caption_emb', site.captions.length);
+  return { model, site, imageEmb, captionEmb, backend, ms: performance.now() - t0 };
 }
 
 /** Rows of [N, E] most similar to the one embedding in `embedding` [1, E] (disposed). */
@@ -90,7 +92,7 @@ function showCaptions(l: Loaded, source: string, matches: Match[]): void {
   list.replaceChildren(
     ...matches.map((m) => {
       const li = document.createElement('li');
-      li.textContent = `${m.score.toFixed(3)} · ${l.site.items[m.index].caption}`;
+      li.textContent = `${m.score.toFixed(3)} · ${l.site.captions[m.index]}`;
       return li;
     }),
   );
@@ -153,8 +155,7 @@ async function main(): Promise<void> {
   const first = new URLSearchParams(location.search).get('q') ?? l.site.items[0]?.caption ?? '';
   $<HTMLInputElement>('query').value = first;
   searchText(l, first);
-  const mb = (l.site.items.length * l.model.embedDim * 8) / 1e6;
-  setStatus(`${l.site.items.length} items (${mb.toFixed(2)} MB of embeddings), tfjs ${l.backend} backend, ready in ${Math.round(l.ms)} ms`, 'ready');
+  setStatus(`${l.site.items.length} pictures and ${l.site.captions.length} captions, tfjs ${l.backend} backend, ready in ${Math.round(l.ms)} ms`, 'ready');
   (window as unknown as { mvlmSite: unknown }).mvlmSite = {
     backend: l.backend,
     searchText: (q: string) => searchText(l, q),
