@@ -25,3 +25,4 @@ export * from './compare';
 export * as bench from './bench';
 export * as parallel from './parallel';
 export * as notebook from './notebook';
+export * as interop from './interop';

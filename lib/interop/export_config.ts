@@ -42,9 +42,9 @@ export interface ExportConfig {
     pooling: 'cls' | 'mean';
     /** Where visual.pos_embed came from (it is exported either way; patches only, CLS has none). */
     positions: 'learned' | 'sincos';
-    /** Per channel, applied as (pixel − mean) / std to pixels in [0, 1] before the patch projection. */
-    image_mean: [number, number, number];
-    image_std: [number, number, number];
+    /** Per channel (`channels` values), applied as (pixel − mean) / std to pixels in [0, 1] before the patch projection. */
+    image_mean: number[];
+    image_std: number[];
   };
   text: EncoderSpec & {
     vocab_size: number;
@@ -113,8 +113,8 @@ export function exportConfig(o: ExportConfigInput): ExportConfig {
       pooling: cfg.imagePooling,
       positions: cfg.imagePositions,
       // mvlm feeds pixels in [0, 1] to the patch projection as they are
-      image_mean: [0, 0, 0],
-      image_std: [1, 1, 1],
+      image_mean: new Array<number>(cfg.channels).fill(0),
+      image_std: new Array<number>(cfg.channels).fill(1),
     },
     text: {
       ...encoder(ts.width, ts.depth, ts.heads),

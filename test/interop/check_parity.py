@@ -2,9 +2,10 @@
 
     /usr/bin/python3 test/interop/check_parity.py CASES.json
 
-CASES.json: [{"name", "export": folder of `mvlm export`, "embeddings": file of `mvlm embed` on the
-same checkpoint}]. Prints one JSON object per case: the largest |python - mvlm| of the image and
-text embeddings, the rows whose tokenize() ids or attention differ from mvlm's, and the norms.
+CASES.json: [{"name", "export": folder of `mvlm export`, and "embeddings": file of `mvlm embed` on
+the same checkpoint, or "tokens": {"captions", "max_length", "ids", "attention"} as mvlm encodes
+them}]. Prints one JSON object per case: the largest |python - mvlm| of the image and text
+embeddings and the norms (embeddings cases), and the rows whose ids or attention differ from mvlm's.
 """
 import json
 import os
@@ -19,19 +20,32 @@ import mvlm_reference  # noqa: E402
 torch.set_num_threads(1)
 
 
+def differing_rows(captions, ids, attention, mvlm_ids, mvlm_attention):
+    return [
+        {"caption": c, "mvlm": np.asarray(mvlm_ids[i]).tolist(), "python": ids[i].tolist()}
+        for i, c in enumerate(captions)
+        if not (np.array_equal(ids[i].numpy(), mvlm_ids[i]) and np.array_equal(attention[i].numpy(), mvlm_attention[i]))
+    ]
+
+
+def check_tokens(model, case):
+    tokens = case["tokens"]
+    ids, attention = model.tokenizer.encode(tokens["captions"], tokens["max_length"])
+    rows = differing_rows(tokens["captions"], ids, attention, tokens["ids"], tokens["attention"])
+    return {"name": case["name"], "items": len(tokens["captions"]), "token_rows_differing": rows}
+
+
 def check(case):
     model = mvlm_reference.load(case["export"])
+    if "tokens" in case:
+        return check_tokens(model, case)
     t, meta = mvlm_reference.read_safetensors(case["embeddings"])
     captions = json.loads(meta["captions"])
     with torch.no_grad():
         ids, attention = model.tokenize(captions)
         image = model.encode_image(torch.from_numpy(t["pixels"])).numpy()
         text = model.encode_text(torch.from_numpy(t["ids"]).long(), torch.from_numpy(t["attention"]).long()).numpy()
-    differing = [
-        {"caption": c, "mvlm": t["ids"][i].tolist(), "python": ids[i].tolist()}
-        for i, c in enumerate(captions)
-        if not (np.array_equal(ids[i].numpy(), t["ids"][i]) and np.array_equal(attention[i].numpy(), t["attention"][i]))
-    ]
+    differing = differing_rows(captions, ids, attention, t["ids"], t["attention"])
     return {
         "name": case["name"],
         "items": len(captions),

@@ -10,7 +10,8 @@ import { EVAL } from '../../lib/core';
 import { loadDataset } from '../../lib/data';
 import { weightMap } from '../../lib/interop';
 import { ExperimentConfigSchema, loadTrainedModel, runTraining } from '../../lib/run';
-import { decodeSafetensors, readMetrics, saveCheckpoint } from '../../lib/train';
+import { writeTinyUseModel } from '../../lib/pretrained';
+import { decodeSafetensors, readMetrics } from '../../lib/train';
 import { captured, expectNoLeak, rejection } from '../helpers';
 import { TRICKY_CAPTIONS, trickyJsonl } from './fixtures';
 
@@ -125,12 +126,32 @@ describe('interop: mvlm embed and mvlm export of a trained checkpoint', function
     expect(card).to.include('- objectives: clip').and.include('- steps: 2 of 2').and.include(`training loss (log interval ending here): ${loss.toPrecision(4)}`);
   });
 
-  it('export refuses a LiT checkpoint (frozen USE text tower) saying why, and an --out that is a file', async () => {
-    const { config } = loadConfig(ExperimentConfigSchema, 'lit_uL_use', ['data.train=shapes']);
-    const lit = await saveCheckpoint({ out: path.join(dir, 'lit'), step: 1, model: new Map(), state: { config } });
+  it('LiT (frozen USE text tower): embed writes the frozen tower\'s text embeddings; export refuses, saying why', async () => {
+    const tiny = writeTinyUseModel({ dir: path.join(dir, 'use') });
+    const sets = [`model.textTower.modelDir=${tiny.modelDir}`, 'data.train=shapes', 'data.size=16', 'data.batchSize=4', 'data.maxLen=12', 'train.steps=2', 'train.quiet=true'];
+    const lit = path.join(dir, 'lit');
+    const { experiment } = await runTraining(loadConfig(ExperimentConfigSchema, 'lit_uL_use', sets).config, { out: lit });
+    experiment.model.dispose();
+    const out = path.join(dir, 'lit.safetensors');
+    const cli = await captured(() => expectNoLeak(() => embedCommand(['--checkpoint', lit, '--dataset', `jsonl:${jsonl}`, '--split', 'all', '--out', out])));
+    expect(cli.result, cli.err).to.equal(0);
+    const { tensors, metadata } = decodeSafetensors(fs.readFileSync(out), out);
+    expect(metadata.text_tower).to.equal('use');
+    const trained = await loadTrainedModel(lit);
+    try {
+      await trained.model.frozenText!.ensure(TRICKY_CAPTIONS);
+      const own = tf.tidy(() => trained.model.embedFrozenTexts(TRICKY_CAPTIONS).dataSync());
+      const file = tensors.get('text_emb')!.data;
+      expect(Math.max(...Array.from(own, (v, i) => Math.abs(v - file[i])))).to.be.below(1e-5);
+    } finally {
+      trained.model.dispose();
+    }
     const err = await rejection(exportCommand(['--checkpoint', lit, '--out', path.join(dir, 'lit-export')]));
-    expect(err.message).to.match(/cannot be exported: its text tower is the frozen Universal Sentence Encoder/);
+    expect(err.message).to.match(/lit\/checkpoints\/step-2 cannot be exported: its text tower is the frozen Universal Sentence Encoder/);
     expect(fs.existsSync(path.join(dir, 'lit-export')), 'nothing written').to.equal(false);
+  });
+
+  it('export refuses an --out that is a file', async () => {
     const file = path.join(dir, 'a-file');
     fs.writeFileSync(file, '');
     expect((await rejection(exportCommand(['--checkpoint', run, '--out', file]))).message).to.match(/--out .*a-file is a file, not a folder/);

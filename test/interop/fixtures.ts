@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { SubwordTokenizer, captionCorpus, loadDataset } from '../../lib/data';
 import { ExperimentConfig, ExperimentConfigInput, ExperimentConfigSchema, buildModel } from '../../lib/run';
+import { Rng } from '../../lib/random';
 import { saveCheckpoint } from '../../lib/train';
 
 const base = {
@@ -40,6 +41,41 @@ export const TRICKY_CAPTIONS = [
   'bell\u0007 and\u001fcontrol',
   'a very long caption that goes on and on about small green triangles above large yellow circles until it is cut',
 ];
+
+/** Characters random captions are drawn from: words and spaces mostly, and every kind the normaliser treats specially. */
+const ALPHABETS = [
+  'abcdefghijklmnopqrstuvwxyz      ',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  '0123456789.,;:!?\'’"()-/&',
+  'àáâäæçèéêëìíîïñòóôöøùúûüÿßœ',
+  'ΑΒΓΔΕΟΣΩαβγδεοσςω',
+  'İıŞşĞğ',
+  'ﬁﬂ½①Ｆｕｌｌ㎞ﾊﾟ',
+  '\t\n\r\u0085\u0007\u001f\u007f\u00a0\u2003\u3000\ufeff\u200b',
+  '中文字符日本語한국어',
+  'e\u0301a\u0308o\u0303',
+  '☃★♥',
+];
+const ASTRAL = ['🙂', '👍🏽', '𝒜', '🇫🇷'];
+
+/** `n` seeded random captions of up to 40 symbols from ALPHABETS and a few astral characters. */
+export function randomCaptions(n: number, seed: number): string[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    let s = '';
+    const len = rng.int(41);
+    for (let i = 0; i < len; i++) {
+      if (rng.next() < 0.03) {
+        s += ASTRAL[rng.int(ASTRAL.length)];
+        continue;
+      }
+      // letters and spaces most of the time, so real pieces match
+      const set = rng.next() < 0.7 ? ALPHABETS[0] : ALPHABETS[1 + rng.int(ALPHABETS.length - 1)];
+      s += [...set][rng.int([...set].length)];
+    }
+    return s;
+  });
+}
 
 /** A JSONL dataset (all items `test`) of coloured squares with TRICKY_CAPTIONS and string labels. */
 export async function trickyJsonl(dir: string): Promise<string> {

@@ -16,7 +16,7 @@ import { ExperimentConfigSchema, runTraining } from '../../lib/run';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/train';
 import { captured } from '../helpers';
 import { TORCH, describeNeeding, torchPython } from '../system_requirements';
-import { VARIANTS, perturbedCheckpoint, trickyJsonl } from './fixtures';
+import { VARIANTS, perturbedCheckpoint, randomCaptions, trickyJsonl } from './fixtures';
 
 interface Parity {
   name: string;
@@ -48,7 +48,7 @@ describeNeeding(TORCH, 'interop: python/mvlm_reference.py equals mvlm (PyTorch p
   this.timeout(600000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mvlm-parity-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const cases: { name: string; export: string; embeddings: string }[] = [];
+  const cases: { name: string; export: string; embeddings?: string; tokens?: object }[] = [];
   let results: Map<string, Parity>;
 
   const exportAndEmbed = async (name: string, checkpoint: string, jsonl: string) => {
@@ -69,12 +69,22 @@ describeNeeding(TORCH, 'interop: python/mvlm_reference.py equals mvlm (PyTorch p
     await exportAndEmbed('trained_two_towers', path.join(dir, 'run'), jsonl);
     for (const [name, input] of Object.entries(VARIANTS)) await exportAndEmbed(name, await perturbedCheckpoint(path.join(dir, `ck-${name}`), input), jsonl);
 
+    // random text through the trained tokenizer (shapes pieces only: many unknowns) and a richer one
+    const captions = randomCaptions(300, 5);
+    for (const name of ['trained_two_towers', 'two_towers']) {
+      const exported = cases.find((c) => c.name === name)!.export;
+      const tokenizer = SubwordTokenizer.fromJSON(JSON.parse(fs.readFileSync(path.join(exported, 'tokenizer.json'), 'utf8')));
+      const encoded = captions.map((c) => tokenizer.encode(c, 48));
+      const tokens = { captions, max_length: 48, ids: encoded.map((e) => e.ids), attention: encoded.map((e) => e.attention) };
+      cases.push({ name: `tokens_${name}`, export: exported, tokens });
+    }
+
     // broken copies of the trained export: the check has to see each of them
     const trained = cases[0];
     const copy = (name: string) => {
       const to = path.join(dir, name);
       fs.cpSync(trained.export, to, { recursive: true });
-      cases.push({ name, export: to, embeddings: trained.embeddings });
+      cases.push({ name, export: to, embeddings: trained.embeddings! });
       return to;
     };
     const untransposed = path.join(copy('control_untransposed'), 'model.safetensors');
@@ -97,7 +107,7 @@ describeNeeding(TORCH, 'interop: python/mvlm_reference.py equals mvlm (PyTorch p
     const parsed = JSON.parse(python([path.join(ROOT, 'test', 'interop', 'check_parity.py'), file])) as Parity[];
     results = new Map(parsed.map((p) => [p.name, p]));
     const fmt = (p: Parity) => `${p.name} image ${p.image_max_abs.toExponential(1)} text ${p.text_max_abs.toExponential(1)}`;
-    console.log(`      parity, max |python - mvlm|: ${parsed.filter((p) => !p.name.startsWith('control')).map(fmt).join('; ')}`);
+    console.log(`      parity, max |python - mvlm|: ${parsed.filter((p) => p.image_max_abs !== undefined && !p.name.startsWith('control')).map(fmt).join('; ')}`);
   });
 
   for (const name of ['trained_two_towers', ...Object.keys(VARIANTS)]) {
@@ -111,6 +121,14 @@ describeNeeding(TORCH, 'interop: python/mvlm_reference.py equals mvlm (PyTorch p
     });
   }
 
+  it('random text (case, NFKC, astral, controls, odd spaces, combining marks, CJK) tokenizes to the same ids', () => {
+    for (const name of ['tokens_trained_two_towers', 'tokens_two_towers']) {
+      const p = results.get(name)!;
+      expect(p.items, name).to.equal(300);
+      expect(p.token_rows_differing, name).to.deep.equal([]);
+    }
+  });
+
   it('the comparison sees a forgotten transpose and a changed piece score', () => {
     const untransposed = results.get('control_untransposed')!;
     expect(untransposed.image_max_abs).to.be.above(1e-2);
@@ -120,7 +138,7 @@ describeNeeding(TORCH, 'interop: python/mvlm_reference.py equals mvlm (PyTorch p
   });
 
   it("the README's numpy reading of mvlm embed gives the file's top-1, and its PyTorch snippet runs", () => {
-    const embeddings = cases[0].embeddings;
+    const embeddings = cases[0].embeddings!;
     const st = decodeSafetensors(fs.readFileSync(embeddings), embeddings);
     const [img, txt] = [st.tensors.get('image_emb')!, st.tensors.get('text_emb')!];
     const [N, E] = img.shape;

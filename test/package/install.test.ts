@@ -56,9 +56,10 @@ describe('package: the packed tarball installed into another project', function 
     expect([...versionsOf(tree, '@tensorflow/tfjs-core')]).to.deep.equal([ours]);
   });
 
-  it('ships the experiment presets and the wasm kernels beside the built code', () => {
+  it('ships the experiment presets, the wasm kernels and the PyTorch reference module beside the built code', () => {
     const installed = path.join(project, 'node_modules', 'mvlm');
     expect(fs.readdirSync(path.join(installed, 'experiments', 'configs')).length).to.be.greaterThan(0);
     expect(fs.existsSync(path.join(installed, 'dist', 'wasm', 'mvlm_kernels.wasm'))).to.equal(true);
+    expect(fs.existsSync(path.join(installed, 'python', 'mvlm_reference.py'))).to.equal(true);
   });
 });
