@@ -26,3 +26,4 @@ export * as bench from './bench';
 export * as parallel from './parallel';
 export * as notebook from './notebook';
 export * as interop from './interop';
+export * as site from './site';
