@@ -68,6 +68,7 @@ function wordUnits(word: string): string[] {
 const bump = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
 const byCountThenText = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
+/** The tokenizer itself (text <-> ids); `SubwordTokenizer` (./tokenizer.ts) is this with file load and save. */
 export class SubwordCodec {
   readonly pieces: [string, number][];
   private readonly encoder: SentencePieceTokenizer;
