@@ -8,7 +8,7 @@ import { EVAL } from '../../lib/core';
 import { encodeCaptions, loadDataset } from '../../lib/data';
 import { exportCheckpoint } from '../../lib/interop';
 import { decodeSafetensors, encodeSafetensors } from '../../lib/train';
-import { loadTrainedModel } from '../../lib/run';
+import { imageBatch, loadTrainedModel } from '../../lib/run';
 import { expectNoLeak, rejection } from '../helpers';
 import { TRICKY_CAPTIONS, VARIANTS, perturbedCheckpoint } from '../interop/fixtures';
 
@@ -45,7 +45,7 @@ describe('browser: an mvlm export rebuilt by mvlm/browser (in Node)', function (
       const { model, tokenizer, config } = trained;
       const S = config.model.imageSize;
       const shapes = await loadDataset('shapes', { split: 'test', size: 6, imageSize: S });
-      const pixels = tf.tensor4d(Float32Array.from({ length: 6 * S * S * 3 }, (_, i) => shapes.get(Math.floor(i / (S * S * 3))).image[i % (S * S * 3)]), [6, S, S, 3]);
+      const pixels = imageBatch(shapes, 0, 6);
       const { ids, attention } = encodeCaptions(tokenizer, TRICKY_CAPTIONS, config.data.maxLen);
       const wantImages = model.embedImages(pixels, EVAL);
       const wantTexts = model.embedTexts(ids, attention, EVAL);
