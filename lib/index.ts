@@ -28,3 +28,4 @@ export * as parallel from './parallel';
 export * as notebook from './notebook';
 export * as interop from './interop';
 export * as generate from './generate';
+export * as site from './site';

@@ -11,6 +11,8 @@ import * as ts from 'typescript';
 export const LAYERS: string[][] = [
   ['index', 'cli'],
   ['commands'],
+  ['site'],
+  ['browser'],
   ['compare', 'interop'],
   ['run'],
   ['bench'],
@@ -27,7 +29,7 @@ export const LAYERS: string[][] = [
 /** lib/ files by path relative to the repo, each with the lib/ files it imports (resolved, `.ts`). */
 export type ImportGraph = Map<string, string[]>;
 
-function resolveLocal(from: string, spec: string, exists: (f: string) => boolean): string | undefined {
+export function resolveLocal(from: string, spec: string, exists: (f: string) => boolean): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = path.join(path.dirname(from), spec);
   return [`${base}.ts`, path.join(base, 'index.ts')].find(exists);

@@ -9,8 +9,9 @@ import { evalParser } from './eval';
 import { exportParser } from './export';
 import { generateParser } from './generate';
 import { infoParser } from './info';
+import { siteParser } from './site';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, generateParser, captionParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, generateParser, captionParser, compareParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

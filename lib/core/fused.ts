@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CORE_FUSED, MVLM_KERNELS, hasKernel } from '../backend/switches';
-import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../backend/wasm/fused_kernels';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from '../backend/wasm/kernel_names';
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) => tf.engine().runKernel(name, inputs, attrs);
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Init, ParamStore } from './params';
 import { MVLM_KERNELS, hasKernel } from '../backend/switches';
-import { LINEAR_KERNEL } from '../backend/wasm/linear_kernel';
+import { LINEAR_KERNEL } from '../backend/wasm/kernel_names';
 import { gelu, layerNorm } from './fused';
 
 export { gelu };

@@ -4,7 +4,7 @@
  * On wasm one mvlm kernel each way (lib/backend/wasm/heads_kernel.ts); elsewhere split, reshape, transpose.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SPLIT_HEADS_KERNEL } from '../backend/wasm/heads_kernel';
+import { SPLIT_HEADS_KERNEL } from '../backend/wasm/kernel_names';
 import { MVLM_KERNELS, hasKernel } from '../backend/switches';
 
 export interface HeadPart {

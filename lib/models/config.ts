@@ -112,6 +112,17 @@ export interface TextSpec {
   specialIds: number[];
 }
 
+/** The text facts a model needs, read off the tokenizer. */
+export function textSpecOf(tokenizer: TextSpec): TextSpec {
+  const { vocabSize, padId, clsId, sepId, maskId, specialIds } = tokenizer;
+  return { vocabSize, padId, clsId, sepId, maskId, specialIds };
+}
+
+/** The model config a run builds: its text tower takes captions of the data's `maxLen` unless `model.text.maxLen` says otherwise. */
+export function runModelConfig(model: ModelConfigInput, maxLen: number): ModelConfigInput {
+  return { ...model, text: { maxLen, ...model.text } };
+}
+
 export function parseModelConfig(raw: unknown): ModelConfig {
   return ModelConfigSchema.parse(raw ?? {});
 }

@@ -11,7 +11,7 @@ import { ModelConfig, ModelConfigInput, TextSpec, lmShape, parseModelConfig, tex
 import { CausalLm } from './causal_lm';
 import { QFormer } from './qformer';
 import { CrossModalEncoders, FusionEncoder } from './fusion';
-import { FrozenTextEncoder } from './frozen_text';
+import type { FrozenTextEncoder } from './frozen_text';
 import { ImageEncodeOptions, ImageEncoding, ImageTower } from './image_tower';
 import { ModuleName, moduleConfigHint } from './modules';
 import { TextEncoding, TextTower } from './text_tower';

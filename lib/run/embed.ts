@@ -1,8 +1,10 @@
 /** Embeddings of whole datasets and caption lists by a trained model, in batches, read to the host. */
 import * as tf from '@tensorflow/tfjs';
 import { EVAL } from '../core';
-import { Dataset, SubwordTokenizer } from '../data';
+import { Dataset, SubwordTokenizer, encodeCaptions } from '../data';
 import { VisionLanguageModel } from '../models';
+
+export { encodeCaptions } from '../data';
 
 /** Row-major host matrix [rows, cols]. */
 export interface HostMatrix {
@@ -75,18 +77,6 @@ export async function embedImages(model: VisionLanguageModel, dataset: Dataset, 
     return joint ? [features, model.imageProj.apply(enc.pooled)] : [features];
   }));
   return { features: out[0], emb: out[1] };
-}
-
-/** Token ids and attention of captions: ids int32 [n, T], attention [n, T]. */
-export function encodeCaptions(tokenizer: SubwordTokenizer, captions: string[], maxLen: number): { ids: tf.Tensor2D; attention: tf.Tensor2D } {
-  const ids = new Int32Array(captions.length * maxLen);
-  const attention = new Float32Array(captions.length * maxLen);
-  captions.forEach((c, i) => {
-    const enc = tokenizer.encode(c, maxLen);
-    ids.set(enc.ids, i * maxLen);
-    attention.set(enc.attention, i * maxLen);
-  });
-  return { ids: tf.tensor2d(ids, [captions.length, maxLen], 'int32'), attention: tf.tensor2d(attention, [captions.length, maxLen]) };
 }
 
 /** Joint-space caption embeddings [M, E]. */

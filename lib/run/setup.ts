@@ -5,10 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Batch, Batcher, Dataset, SubwordTokenizer, captionCorpus, disposeBatch, loadDataset } from '../data';
 import { initialLogitBias } from '../heads';
-import { TextSpec, VisionLanguageModel, loadFrozenText } from '../models';
+import { VisionLanguageModel, loadFrozenText, runModelConfig, textSpecOf } from '../models';
 import { ObjectiveMix, TrainBatch } from '../objectives';
 import { ExperimentConfig } from './config';
 import { loadPretrainedParts } from './pretrained_parts';
+
+export { textSpecOf } from '../models';
 
 export interface Experiment {
   config: ExperimentConfig;
@@ -19,16 +21,10 @@ export interface Experiment {
   batcher: Batcher;
 }
 
-/** The text facts a model needs, read off the tokenizer. */
-export function textSpecOf(tokenizer: SubwordTokenizer): TextSpec {
-  const { vocabSize, padId, clsId, sepId, maskId, specialIds } = tokenizer;
-  return { vocabSize, padId, clsId, sepId, maskId, specialIds };
-}
-
 /** The model of a config (its vocabulary from the tokenizer), with the frozen text tower attached when configured. */
 export async function buildModel(config: ExperimentConfig, tokenizer: SubwordTokenizer): Promise<VisionLanguageModel> {
   const initLogitBias = initialLogitBias(config.model.initLogitBias, config.data.batchSize);
-  const model = new VisionLanguageModel({ ...config.model, initLogitBias, text: { maxLen: config.data.maxLen, ...config.model.text } }, textSpecOf(tokenizer), config.train.seed);
+  const model = new VisionLanguageModel({ ...runModelConfig(config.model, config.data.maxLen), initLogitBias }, textSpecOf(tokenizer), config.train.seed);
   try {
     const textTower = config.model.textTower;
     if (textTower.kind === 'use') model.attachFrozenText(await loadFrozenText(textTower.modelDir, textTower.vocab));

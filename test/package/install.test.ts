@@ -50,6 +50,12 @@ describe('package: the packed tarball installed into another project', function 
     });
   }
 
+  it('browser.cjs: mvlm/browser and mvlm/losses bundle for the browser, and mvlm site bundles its page script from the built package', () => {
+    const r = run(process.execPath, ['browser.cjs'], project, env);
+    expect(r.stderr).to.equal('');
+    expect(JSON.parse(r.stdout)).to.deep.equal({ userBundle: true, siteEntry: path.join('node_modules', 'mvlm', 'dist', 'lib', 'browser', 'site', 'app.js'), siteBundle: true });
+  });
+
   it('npm ls finds one @tensorflow/tfjs-core, the version mvlm develops against', () => {
     const tree = JSON.parse(run('npm', ['ls', '@tensorflow/tfjs-core', '--all', '--json'], project).stdout);
     const ours = JSON.parse(fs.readFileSync(require.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')).version;

@@ -6,10 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerHeapKernel, sameShape } from './kernels';
 
-export const GELU_KERNEL = 'MvlmGelu';
-export const GELU_GRAD_KERNEL = 'MvlmGeluGrad';
-export const LAYER_NORM_KERNEL = 'MvlmLayerNorm';
-export const LAYER_NORM_GRAD_KERNEL = 'MvlmLayerNormGrad';
+import { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './kernel_names';
+
+export { GELU_GRAD_KERNEL, GELU_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL };
 
 /** LayerNorm's row count and width, checking γ (and β) are [D]. */
 function rowsOf(kernel: string, x: tf.TensorInfo, gamma: tf.TensorInfo, beta?: tf.TensorInfo): [number, number] {

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerHeapKernel } from './kernels';
 
-export const SPLIT_HEADS_KERNEL = 'MvlmSplitHeads';
-export const MERGE_HEADS_KERNEL = 'MvlmMergeHeads';
+import { MERGE_HEADS_KERNEL, SPLIT_HEADS_KERNEL } from './kernel_names';
+
+export { MERGE_HEADS_KERNEL, SPLIT_HEADS_KERNEL };
 
 /** Per part: its layout ('keys': [B, H, dh, T], else [B, H, T, dh]) and the factor it is scaled by. */
 export interface HeadsAttrs {

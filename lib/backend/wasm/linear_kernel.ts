@@ -12,9 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './batch_matmul';
 import { registerHeapKernel, wasmKernel } from './kernels';
 
-export const LINEAR_KERNEL = 'MvlmLinear';
-export const LINEAR_DX_KERNEL = 'MvlmLinearDx';
-export const LINEAR_DW_KERNEL = 'MvlmLinearDw';
+import { LINEAR_DW_KERNEL, LINEAR_DX_KERNEL, LINEAR_KERNEL } from './kernel_names';
+
+export { LINEAR_DW_KERNEL, LINEAR_DX_KERNEL, LINEAR_KERNEL };
 
 type TensorInfo = tf.TensorInfo;
 
