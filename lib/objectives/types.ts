@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ForwardContext } from '../core';
 import { ModuleName, VisionLanguageModel } from '../models';
 import { Rng } from '../random';
+import type { BatchShard } from './global_batch';
 
 /** One training batch on the device. */
 export interface TrainBatch {
@@ -40,6 +41,8 @@ export interface StepInputs {
   ctx: ForwardContext;
   /** Evaluation only: use these masks instead of drawing them (reconstructions comparable across arms). */
   evalMasks?: EvalMasks;
+  /** Data parallelism: `batch` is a row shard of this step's whole batch (see global_batch.ts). */
+  shard?: BatchShard;
 }
 
 /** Data an objective may look at once before training (e.g. to fit a codebook). */
@@ -70,6 +73,11 @@ export interface Objective {
    * negatives): with one row per batch there is nothing to contrast and the run cannot learn.
    */
   readonly batchCoupled?: boolean;
+  /**
+   * Its loss compares features of every row (embeddings) through `gatherRows`: a data-parallel step
+   * first runs it without gradient up to that call to collect each shard's features.
+   */
+  readonly gathersFeatures?: boolean;
   /** True when its loss trains the joint space (the image and text projections): a contrastive term. */
   readonly trainsJointSpace?: boolean;
   /** The recipe's own weights of its terms (missing = 1), applied in `combineObjectives`. */
