@@ -11,6 +11,7 @@ import { ExperimentConfig } from './config';
 import { refuseTrainingDrift } from './drift';
 import { catchInterrupts, shellWord } from './interrupt';
 import { checkCanLearn } from './learnable';
+import { ObjectiveMix } from '../objectives';
 import { recordRunConfig } from './run_configs';
 import { Experiment, batchForStep, disposeTrainBatch, prepareObjectives, setupExperiment, toTrainBatch } from './setup';
 import { EXPERIMENT_TASK_MODULE } from './shard_task';
@@ -47,6 +48,23 @@ export interface TrainingRun {
   result: TrainResult;
 }
 
+
+/**
+ * Gradient accumulation differentiates each micro-batch on its own, so an objective that compares a
+ * row with the other rows of its batch would see only its micro-batch's: refused, naming both.
+ */
+export function refuseCoupledAccumulation(config: ExperimentConfig): void {
+  const { accumulate } = config.train;
+  if (accumulate <= 1) return;
+  const coupled = new ObjectiveMix(config.objectives).parts.filter((p) => p.weight > 0 && p.objective.batchCoupled).map((p) => p.objective.name);
+  if (coupled.length === 0) return;
+  const B = config.data.batchSize;
+  throw new Error(
+    `train.accumulate is ${accumulate}, but objective ${coupled.map((n) => `'${n}'`).join(', ')} ${coupled.length > 1 ? 'compare' : 'compares'} each row with the other rows of its batch: ` +
+      `each accumulated micro-batch would see its own ${B} rows, not the step's ${accumulate * B}, and the objective would change. ` +
+      `Set train.accumulate=1 and data.batchSize=${accumulate * B} (--workers N splits a large batch across threads and keeps every negative)`,
+  );
+}
 
 /** Start the workers of a data-parallel run on `exp` (checks the batch splits first). */
 async function startWorkers(exp: Experiment, workers: number, shards: number): Promise<DataParallel> {
@@ -93,7 +111,9 @@ function interruptionReport(result: TrainResult, out: string | undefined, worker
 
 /** Build the experiment and train it; the caller disposes `experiment.model`. */
 export async function runTraining(config: ExperimentConfig, opts: RunTrainingOptions = {}): Promise<TrainingRun> {
-  checkCanLearn(config, opts.workers !== undefined ? Math.floor(config.data.batchSize / (opts.shards ?? opts.workers)) : config.data.batchSize);
+  // data-parallel shards see the whole batch (features gathered), so rows per loss = the batch
+  checkCanLearn(config);
+  refuseCoupledAccumulation(config);
   if (opts.out && !opts.resume && !opts.overwrite) refuseExistingCheckpoints(opts.out);
   const resumed = opts.resume && opts.out ? resumePoint(opts.out, config) : undefined;
   const exp = await setupExperiment(config, resumed?.tokenizer);
