@@ -1,4 +1,4 @@
-/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel]`. */
+/** `mvlm bench [--json] [--config tiny|small|all] [--steps N] [--no-objectives] [--no-flip] [--parallel [--parallel-mode global|local|both]]`. */
 import { initBackend } from '../backend';
 import { Command, Option } from 'commander';
 import { BenchConfig, SMALL, TINY, formatBench, runBench } from '../bench';
@@ -11,6 +11,7 @@ interface BenchOptions {
   objectives: boolean;
   flip: boolean;
   parallel?: boolean;
+  parallelMode: 'global' | 'local' | 'both';
 }
 
 export function benchParser(): Command {
@@ -19,6 +20,11 @@ export function benchParser(): Command {
     .addOption(new Option('--config <which>', 'model sizes to time').choices(['tiny', 'small', 'all']).default('all'))
     .option('--steps <n>', 'timed steps per row', integer(1), 10)
     .option('--parallel', 'a data-parallel row per config, 2 workers vs 1 (needs 2 free cores)')
+    .addOption(
+      new Option('--parallel-mode <mode>', "data-parallel loss: 'global' gathers features (every shard's loss is the whole batch's), 'local' the old per-shard loss, 'both' times them in alternation")
+        .choices(['global', 'local', 'both'])
+        .default('global'),
+    )
     .option('--no-objectives', 'skip the row per registered objective on tiny')
     .option('--no-flip', 'skip the FLIP (patch dropout) row of each config');
   return runs(cmd, bench);
@@ -40,6 +46,7 @@ async function bench(values: BenchOptions): Promise<number> {
     objectives: values.objectives,
     flip: values.flip,
     parallel: values.parallel,
+    parallelModes: values.parallelMode === 'both' ? ['global', 'local'] : [values.parallelMode],
     onRow: (row) => console.error(`[bench] ${row.name}: ${row.stepMs.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}`),
   });
   console.log(json ? JSON.stringify(result) : formatBench(result));

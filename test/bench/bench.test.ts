@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, KernelRecord, TINY, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { BenchConfig, KernelRecord, TINY, formatBench, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
@@ -70,13 +70,22 @@ describe('bench', () => {
     });
   });
 
-  it('adds a data-parallel row per config with --parallel: 1 vs 2 workers, per-shard times, ceilings', async () => {
+  it('adds a data-parallel row per config and shard mode with --parallel: 1 vs 2 workers, per-shard times, ceilings', async function () {
+    this.timeout(300000); // four runners, six worker threads
     await expectNoLeak(async () => {
-      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true, parallelWarmup: 2 });
-      expect(r.parallel.map((p) => [p.config, p.workers, p.shards])).to.deep.equal([['micro', 2, 2]]);
-      const [p] = r.parallel;
-      expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
-      for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
+      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true, parallelWarmup: 2, parallelModes: ['global', 'local'] });
+      expect(r.parallel.map((p) => [p.config, p.mode, p.workers, p.shards])).to.deep.equal([
+        ['micro', 'global', 2, 2],
+        ['micro', 'local', 2, 2],
+      ]);
+      for (const p of r.parallel) {
+        expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
+        for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
+      }
+      const [global, local] = r.parallel;
+      const ratio = (global.manyWorkersMs / local.manyWorkersMs).toFixed(2);
+      expect(formatBench(r)).to.include(`gathering features vs the per-shard loss (same run, alternating): ${ratio}x the step time with 2 workers`);
+      expect(JSON.parse(JSON.stringify(r)).parallel[0].mode).to.equal('global');
     });
   });
 });
