@@ -14,16 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StepInputs, TrainBatch } from './types';
 
-export interface BatchShard {
-  /** The step's whole batch (device tensors and host rows). */
-  global: TrainBatch;
-  /** Its first row that is this shard's `batch`. */
-  start: number;
-  /** Second pass: every row's features by key, [B, ...] constants (this objective's keys only). */
-  gathered?: Record<string, tf.Tensor>;
-  /** First pass: `gatherRows` records this shard's features here (kept) and stops the forward. */
-  collect?: Record<string, tf.Tensor>;
-}
+export type { BatchShard } from './types';
 
 /** Thrown by `gatherRows` in the first pass: the objective has handed over its features. */
 export class FeaturesCollected extends Error {

@@ -83,7 +83,6 @@ function statesOfRows(inputs: StepInputs, rows: number[], own: tf.Tensor3D, enco
 export function hardItmTerm(inputs: StepInputs, imageHidden: tf.Tensor3D, textHidden: tf.Tensor3D, similarity: tf.Tensor2D): tf.Scalar {
   const { model, ctx, rng } = inputs;
   const whole = globalBatch(inputs);
-  const B = similarity.shape[0];
   // host reads (no gradient through the draw); the caption side samples from the transpose
   const sim = similarity.arraySync() as number[][];
   const logitScale = model.logit.scale().dataSync()[0];

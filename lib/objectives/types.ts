@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs';
 import { ForwardContext } from '../core';
 import { ModuleName, VisionLanguageModel } from '../models';
 import { Rng } from '../random';
-import type { BatchShard } from './global_batch';
 
 /** One training batch on the device. */
 export interface TrainBatch {
@@ -30,6 +29,18 @@ export interface EvalMasks {
   patches?: { keepIndices: tf.Tensor2D; restoreIndices: tf.Tensor2D; mask: tf.Tensor2D };
   /** Corrupted caption ids int32 [B, T] and labels int32 [B, T] (−100 = not scored). */
   text?: { ids: tf.Tensor2D; labels: tf.Tensor2D };
+}
+
+/** A data-parallel shard's view of the step's whole batch (see global_batch.ts). */
+export interface BatchShard {
+  /** The step's whole batch (device tensors and host rows). */
+  global: TrainBatch;
+  /** Its first row that is this shard's `batch`. */
+  start: number;
+  /** Second pass: every row's features by key, [B, ...] constants (this objective's keys only). */
+  gathered?: Record<string, tf.Tensor>;
+  /** First pass: `gatherRows` records this shard's features here (kept) and stops the forward. */
+  collect?: Record<string, tf.Tensor>;
 }
 
 /** Everything an objective sees in one step. */
