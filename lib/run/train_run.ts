@@ -71,6 +71,11 @@ async function startWorkers(exp: Experiment, workers: number, shards: number): P
   const { config } = exp;
   if (config.train.accumulate > 1) throw new Error(`workers: train.accumulate is ${config.train.accumulate}; data-parallel runs shard one batch per step (raise data.batchSize instead)`);
   if (config.data.batchSize % shards !== 0) throw new Error(`workers: data.batchSize ${config.data.batchSize} does not split into ${shards} equal shards`);
+  // masks and negatives are drawn for the whole batch; dropout noise is drawn per shard's tensors
+  const dropout = config.model.dropout ?? 0;
+  if (dropout > 0 && shards > 1 && !config.train.quiet) {
+    console.warn(`workers: model.dropout ${dropout} draws its noise per shard, so a ${shards}-shard run matches a 1-shard run in distribution, not value by value`);
+  }
   const source = { module: EXPERIMENT_TASK_MODULE, exportName: 'experimentShardTask', args: { config, tokenizer: exp.tokenizer.toJSON() } };
   return DataParallel.start({ workers, shards, source, store: exp.model.store });
 }
