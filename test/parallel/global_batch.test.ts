@@ -121,6 +121,16 @@ describe('parallel: every objective sees the whole batch, whatever the shard cou
     });
   }
 
+  it('shard gradients of a feature-gathering task without the gathered features fail, saying what to pass', async () => {
+    const task = await benchTask({ name: 'clip' })();
+    try {
+      const layout = paramLayout(task.store);
+      expect(() => shardGradients(task, layout, 1, [0, 1], 2, 0, new Float32Array(layout.total))).to.throw(/gathers features; pass the joined features of the step \(shardFeatures \+ joinFeatures\)/);
+    } finally {
+      task.dispose();
+    }
+  });
+
   it("the old per-shard objective ('local') differs: the comparison above can fail", async () => {
     const one = train(await benchTask({ name: 'clip' })(), 1, 'local');
     const two = train(await benchTask({ name: 'clip' })(), 2, 'local');
