@@ -82,9 +82,11 @@ export function gatherRows<K extends string>(inputs: StepInputs, local: Record<K
     for (const [key, t] of Object.entries(local) as [K, tf.Tensor][]) shard.collect[key] = tf.keep(t.clone());
     throw new FeaturesCollected();
   }
-  if (!shard.gathered) throw new Error('gatherRows: a sharded batch has neither gathered features nor a collect pass');
   const { start, size } = ownRange(inputs);
   const B = globalSize(inputs);
+  // one shard of the whole batch: its own features are every row's, no first pass needed
+  if (!shard.gathered && size === B) return local;
+  if (!shard.gathered) throw new Error('gatherRows: a sharded batch has neither gathered features nor a collect pass');
   const out = {} as Record<K, tf.Tensor>;
   for (const [key, mine] of Object.entries(local) as [K, tf.Tensor][]) {
     const all = shard.gathered[key];

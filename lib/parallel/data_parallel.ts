@@ -120,7 +120,7 @@ export class DataParallel {
     const assigned = this.workers.map((_, i) => Array.from({ length: S / W }, (_, j) => i + j * W));
     const roundMs = this.workers.map(() => 0);
     let gathered: HostFeatures | undefined;
-    if (this.mode === 'global' && this.gathers) {
+    if (this.mode === 'global' && this.gathers && S > 1) {
       const sent = await Promise.all(
         this.workers.map((w, i) => ask(w, { kind: 'features', step, shards: assigned[i], numShards: S, rngState } satisfies FeaturesMessage)),
       );

@@ -145,7 +145,7 @@ export function shardGradients(
   mode: ShardMode = 'global',
   gathered?: HostFeatures,
 ): { total: number; terms: Record<string, number> } {
-  if (mode === 'global' && task.gathers && !gathered) throw new Error('parallel: this task gathers features; pass the joined features of the step (shardFeatures + joinFeatures)');
+  if (mode === 'global' && task.gathers && numShards > 1 && !gathered) throw new Error('parallel: this task gathers features; pass the joined features of the step (shardFeatures + joinFeatures)');
   const params = task.store.trainable();
   const vars = params.map((p) => p.variable);
   let total = 0;

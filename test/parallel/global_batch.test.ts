@@ -42,7 +42,7 @@ function train(task: ShardTask, numShards: number, mode: ShardMode = 'global'): 
   try {
     for (let step = 1; step <= STEPS; step++) {
       const state = new Rng(9).fork(`step ${step}`).getState();
-      const gathered = mode === 'global' && task.gathers ? joinFeatures(shardFeatures(task, step, shards, numShards, state)) : undefined;
+      const gathered = mode === 'global' && task.gathers && numShards > 1 ? joinFeatures(shardFeatures(task, step, shards, numShards, state)) : undefined;
       const r = shardGradients(task, layout, step, shards, numShards, state, flat, mode, gathered);
       trace.losses.push(r.total / numShards);
       trace.terms.push(Object.fromEntries(Object.entries(r.terms).map(([k, v]) => [k, v / numShards])));
