@@ -44,7 +44,7 @@ async function init() {
         weights[i % weights.length] += 1e-6; // new values, as after an optimizer step
         loadWeights(task.store, layout, weights);
       }
-      shardGradients(task, layout, i++, [0], 2, new Rng(i).getState(), out);
+      shardGradients(task, layout, i++, [0], 2, new Rng(i).getState(), out, 'local'); // the shard's own loss: no features round
     };
   }
   one(); one();

@@ -42,8 +42,13 @@ export function formatBench(r: BenchResult): string {
     out.push(`FLIP ${f.config} image tower fwd+bwd: all patches ${f.fullMs.toFixed(1)} ms, 50% dropped ${f.droppedMs.toFixed(1)} ms, ${f.speedup.toFixed(2)}x`);
   }
   for (const p of r.parallel) {
-    out.push(`data-parallel ${p.config} (${p.shards} shards): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
+    const local = p.mode === 'global' ? r.parallel.find((q) => q.config === p.config && q.mode === 'local') : undefined;
+    out.push(`data-parallel ${p.config} (${p.shards} shards, ${p.mode === 'global' ? 'features gathered' : 'per-shard loss'}): 1 worker ${p.oneWorkerMs.toFixed(1)} ms/step, ${p.workers} workers ${p.manyWorkersMs.toFixed(1)} ms/step, ${p.speedup.toFixed(2)}x`);
     out.push(`  per shard inside a worker: ${p.shardMs.oneWorker.toFixed(1)} ms alone, ${p.shardMs.manyWorkers.toFixed(1)} ms with ${p.workers} at once; the machine's ${p.workers}-thread ceilings just before: compute ${p.ceiling.compute.toFixed(2)}x, memory bandwidth ${p.ceiling.memory.toFixed(2)}x`);
+    if (local) {
+      const ratio = (k: 'oneWorkerMs' | 'manyWorkersMs') => (p[k] / local[k]).toFixed(2);
+      out.push(`  gathering features vs the per-shard loss (same run, alternating): ${ratio('manyWorkersMs')}x the step time with ${p.workers} workers, ${ratio('oneWorkerMs')}x with 1`);
+    }
   }
   for (const t of r.torch) out.push(`PyTorch ${t.torch} ${t.config}, ${t.threads} thread(s): ${t.stepMs.toFixed(1)} ms/step`);
   for (const b of r.best) {

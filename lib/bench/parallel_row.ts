@@ -1,6 +1,8 @@
 /**
  * The data-parallel bench row: median step time (shard gradients in workers + AdamW in the
- * coordinator) with 1 worker over 2 shards vs 2 workers over the same 2 shards, in alternation.
+ * coordinator) with 1 worker over 2 shards vs 2 workers over the same 2 shards, in alternation;
+ * per shard mode: 'global' (features gathered: every shard's loss is the whole batch's, two rounds
+ * per step) and/or 'local' (the old per-shard loss), all runners taking turns step by step.
  */
 import { BENCH_TEXT, BenchConfig } from './configs';
 import { median } from './timing';
@@ -10,6 +12,7 @@ import { AdamW } from '../train/adamw';
 import { BENCH_TASK_MODULE } from './shard_task';
 import { parallelCeiling } from '../parallel/ceiling';
 import { DataParallel } from '../parallel/data_parallel';
+import type { ShardMode } from '../parallel/shard';
 
 // Each worker is its own V8 isolate that JIT-compiles the whole step again, and a worker of the
 // 2-worker runner has run half as many shards as the lone worker at any step. On the same code, tiny
@@ -19,6 +22,8 @@ export const DP_WARMUP_STEPS = 20;
 
 export interface ParallelRow {
   config: string;
+  /** 'global': features gathered, the whole batch's loss in every shard; 'local': each shard its own loss. */
+  mode: ShardMode;
   workers: number;
   shards: number;
   /** Median ms per step with 1 worker and with `workers` workers. */
@@ -32,12 +37,16 @@ export interface ParallelRow {
 }
 
 /** A data-parallel trainer over the bench task: coordinator replica, AdamW and `workers` workers. */
-async function startRunner(cfg: BenchConfig, workers: number, shards: number) {
+async function startRunner(cfg: BenchConfig, workers: number, shards: number, mode: ShardMode) {
   const seed = 0;
   const model = new VisionLanguageModel(cfg.model, BENCH_TEXT, seed);
   const optimizer = new AdamW(model.store, { weightDecay: 0 });
   const source = { module: BENCH_TASK_MODULE, exportName: 'benchShardTask', args: { cfg, seed } };
-  const dp = await DataParallel.start({ workers, shards, source, store: model.store });
+  const dp = await DataParallel.start({ workers, shards, source, store: model.store, mode }).catch((e) => {
+    optimizer.dispose();
+    model.dispose();
+    throw e;
+  });
   const rng = new Rng(1);
   return {
     /** One step: wall ms, and the slowest worker's ms per shard it ran. */
@@ -56,37 +65,46 @@ async function startRunner(cfg: BenchConfig, workers: number, shards: number) {
   };
 }
 
-export async function benchDataParallel(cfg: BenchConfig, steps: number, workers = 2, warmup = DP_WARMUP_STEPS): Promise<ParallelRow> {
+/** One row per mode in `modes` (default 'global'). */
+export async function benchDataParallel(cfg: BenchConfig, steps: number, workers = 2, warmup = DP_WARMUP_STEPS, modes: ShardMode[] = ['global']): Promise<ParallelRow[]> {
   const ceiling = { compute: await parallelCeiling(workers), memory: await parallelCeiling(workers, 3, 'memory') };
-  // both runners live at once and take turns step by step, so load that comes and goes on a
-  // shared machine hits both alike (the idle one's workers wait on their message port)
-  const one = await startRunner(cfg, 1, workers);
-  const many = await startRunner(cfg, workers, workers).catch(async (e) => {
-    await one.close();
-    throw e;
-  });
-  const t = { one: [] as number[], many: [] as number[], oneShard: [] as number[], manyShard: [] as number[] };
+  // every runner lives at once and they take turns step by step, so load that comes and goes on a
+  // shared machine hits all alike (the idle ones' workers wait on their message port)
+  type Runner = Awaited<ReturnType<typeof startRunner>>;
+  const runners: { mode: ShardMode; one: Runner; many: Runner; t: Record<'one' | 'many' | 'oneShard' | 'manyShard', number[]> }[] = [];
+  const started: Runner[] = [];
+  const start = async (w: number, mode: ShardMode) => {
+    const r = await startRunner(cfg, w, workers, mode);
+    started.push(r);
+    return r;
+  };
   try {
+    for (const mode of modes) runners.push({ mode, one: await start(1, mode), many: await start(workers, mode), t: { one: [], many: [], oneShard: [], manyShard: [] } });
     for (let s = 1; s <= steps + warmup; s++) {
-      const [a, b] = [await one.step(s), await many.step(s)];
-      if (s <= warmup) continue;
-      t.one.push(a.ms);
-      t.many.push(b.ms);
-      t.oneShard.push(a.shardMs);
-      t.manyShard.push(b.shardMs);
+      for (const { one, many, t } of runners) {
+        const [a, b] = [await one.step(s), await many.step(s)];
+        if (s <= warmup) continue;
+        t.one.push(a.ms);
+        t.many.push(b.ms);
+        t.oneShard.push(a.shardMs);
+        t.manyShard.push(b.shardMs);
+      }
     }
   } finally {
-    await Promise.all([one.close(), many.close()]);
+    await Promise.all(started.map((r) => r.close()));
   }
-  const [oneMs, manyMs] = [median(t.one), median(t.many)];
-  return {
-    config: cfg.name,
-    workers,
-    shards: workers,
-    oneWorkerMs: oneMs,
-    manyWorkersMs: manyMs,
-    speedup: oneMs / manyMs,
-    shardMs: { oneWorker: median(t.oneShard), manyWorkers: median(t.manyShard) },
-    ceiling,
-  };
+  return runners.map(({ mode, t }) => {
+    const [oneMs, manyMs] = [median(t.one), median(t.many)];
+    return {
+      config: cfg.name,
+      mode,
+      workers,
+      shards: workers,
+      oneWorkerMs: oneMs,
+      manyWorkersMs: manyMs,
+      speedup: oneMs / manyMs,
+      shardMs: { oneWorker: median(t.oneShard), manyWorkers: median(t.manyShard) },
+      ceiling,
+    };
+  });
 }

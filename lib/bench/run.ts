@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BestRow, bestRows } from './best';
 import { ParallelRow, benchDataParallel } from './parallel_row';
 import { TorchRow, benchTorch } from './torch_row';
+import type { ShardMode } from '../parallel/shard';
 import { Rng } from '../random';
 import { randomPatchMaskArrays } from '../masking';
 import { BENCH_OBJECTIVES, BENCH_TEXT, BenchConfig, SMALL, TINY, objectiveConfig, syntheticBatch, disposeBatch } from './configs';
@@ -41,6 +42,8 @@ export interface BenchOptions {
   parallelWarmup?: number;
   /** PyTorch's time for each config's step (bench/torch_step.py; needs a python3 with torch). */
   torch?: boolean;
+  /** Shard modes of the data-parallel rows, timed in alternation (default ['global']: features gathered). */
+  parallelModes?: ShardMode[];
   /** Called after each row (progress on stderr). */
   onRow?: (row: StepRow) => void;
 }
@@ -204,7 +207,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   // fresh process in the same minutes and 1.72x first in a full run (likely the coordinator's larger
   // V8 heap, whose collection runs on the same two cores as the workers; not traced).
   const parallel: ParallelRow[] = [];
-  if (opts.parallel) for (const cfg of configs) parallel.push(await benchDataParallel(cfg, steps, 2, opts.parallelWarmup));
+  if (opts.parallel) for (const cfg of configs) parallel.push(...(await benchDataParallel(cfg, steps, 2, opts.parallelWarmup, opts.parallelModes)));
   for (const cfg of configs) add(await benchStep(cfg, peakOf(cfg), steps));
   const base = configs[0] ?? TINY;
   for (const name of names) add(await benchStep(objectiveConfig(name, base), peakOf(base), steps));

@@ -11,6 +11,11 @@ export interface MaskedTokenLossArgs {
   logits: tf.Tensor3D;
   /** [B, T] int32 target ids; −100 where there is nothing to predict. */
   labels: tf.Tensor2D;
+  /**
+   * Divide the summed loss by this instead of the count of scored positions here: a data-parallel
+   * shard passes its share of the whole batch's count (then a shard scoring nothing gives 0).
+   */
+  denominator?: number;
 }
 
 /**
@@ -18,11 +23,11 @@ export interface MaskedTokenLossArgs {
  * Throws when no token is labelled.
  * @returns scalar loss
  */
-export function maskedTokenLoss({ logits, labels }: MaskedTokenLossArgs): tf.Scalar {
+export function maskedTokenLoss({ logits, labels, denominator }: MaskedTokenLossArgs): tf.Scalar {
   const { B, T, V } = checkShapes('maskedTokenLoss', { logits: [logits, 'B T V'], labels: [labels, 'B T'] });
   checkInt('maskedTokenLoss', 'labels', labels);
-  const rows = rowLabels('maskedTokenLoss', 'labels', labels.dataSync(), V, (l) => l === IGNORE_LABEL);
-  return tf.tidy(() => softmaxCrossEntropy(tf.reshape(logits, [B * T, V]), rows));
+  const rows = rowLabels('maskedTokenLoss', 'labels', labels.dataSync(), V, (l) => l === IGNORE_LABEL, denominator !== undefined);
+  return tf.tidy(() => softmaxCrossEntropy(tf.reshape(logits, [B * T, V]), rows, denominator));
 }
 
 export interface LabelledHeadLossArgs {
@@ -32,6 +37,11 @@ export interface LabelledHeadLossArgs {
   labels: tf.Tensor2D;
   /** A position-wise head, [1, K, D] -> [1, K, V] (e.g. the MLM head's transform and decoder). */
   head: (rows: tf.Tensor3D) => tf.Tensor3D;
+  /**
+   * Divide the summed loss by this instead of the count of scored positions here: a data-parallel
+   * shard passes its share of the whole batch's count (then a shard scoring nothing gives 0).
+   */
+  denominator?: number;
 }
 
 /**
@@ -41,18 +51,20 @@ export interface LabelledHeadLossArgs {
  * Throws when no token is labelled.
  * @returns scalar loss
  */
-export function labelledHeadLoss({ hidden, labels, head }: LabelledHeadLossArgs): tf.Scalar {
+export function labelledHeadLoss({ hidden, labels, head, denominator }: LabelledHeadLossArgs): tf.Scalar {
   const { B, T, D } = checkShapes('labelledHeadLoss', { hidden: [hidden, 'B T D'], labels: [labels, 'B T'] });
   checkInt('labelledHeadLoss', 'labels', labels);
   const flat = labels.dataSync();
   const at: number[] = [];
   flat.forEach((l, i) => l !== IGNORE_LABEL && at.push(i));
+  // a zero still tied to `hidden`, so a shard that scores nothing still differentiates
+  if (at.length === 0 && denominator !== undefined) return tf.tidy(() => tf.mul(tf.sum(hidden), 0) as tf.Scalar);
   if (at.length === 0) throw new Error('labelledHeadLoss: labels labels nothing (every position is ignored): no loss to compute');
   return tf.tidy(() => {
     const rows = tf.gather(tf.reshape(hidden, [B * T, D]), tf.tensor1d(at, 'int32')).reshape([1, at.length, D]) as tf.Tensor3D;
     const logits = head(rows);
     const V = logits.shape[2];
     const picked = rowLabels('labelledHeadLoss', 'labels', at.map((i) => flat[i]), V, () => false);
-    return softmaxCrossEntropy(tf.reshape(logits, [at.length, V]), picked);
+    return softmaxCrossEntropy(tf.reshape(logits, [at.length, V]), picked, denominator);
   });
 }

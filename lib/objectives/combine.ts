@@ -1,6 +1,7 @@
 /** The one place where loss terms become the training loss: Σ objective weight · term weight · term. */
 import * as tf from '@tensorflow/tfjs';
 import { VisionLanguageModel } from '../models';
+import { FeaturesCollected } from './global_batch';
 import { ObjectiveSpec, createObjective } from './registry';
 import { Objective, PrepareData, Reconstruction, StepInputs } from './types';
 
@@ -75,12 +76,55 @@ export class ObjectiveMix {
     return out;
   }
 
+  /** True when some objective compares features across the whole batch (data parallelism gathers them). */
+  get gathersFeatures(): boolean {
+    return this.parts.some((p) => p.objective.gathersFeatures === true);
+  }
+
+  /**
+   * Data-parallel first pass over a shard (`inputs.shard` set, no gradient): the features each
+   * feature-gathering objective compares across the batch, keyed `objective/feature`, kept; the
+   * caller disposes them. Runs each such objective only up to its `gatherRows` call.
+   */
+  collect(inputs: StepInputs): Record<string, tf.Tensor> {
+    if (!inputs.shard) throw new Error('ObjectiveMix.collect: needs a sharded batch (inputs.shard)');
+    const out: Record<string, tf.Tensor> = {};
+    for (const { objective } of this.parts) {
+      if (!objective.gathersFeatures) continue;
+      const collect: Record<string, tf.Tensor> = {};
+      try {
+        tf.tidy(() => {
+          objective.terms(this.objectiveInputs(inputs, objective, { collect, gathered: undefined }));
+        });
+      } catch (e) {
+        if (!(e instanceof FeaturesCollected)) {
+          tf.dispose(Object.values(out));
+          throw e;
+        }
+      }
+      if (Object.keys(collect).length === 0) throw new Error(`${objective.name}: says it gathers features but its terms never called gatherRows`);
+      for (const [k, t] of Object.entries(collect)) out[`${objective.name}/${k}`] = t;
+    }
+    return out;
+  }
+
+  /** An objective's inputs: its own rng fork, and its own keys of the shard's features. */
+  private objectiveInputs(inputs: StepInputs, objective: Objective, features?: Pick<NonNullable<StepInputs['shard']>, 'collect' | 'gathered'>): StepInputs {
+    const rng = inputs.rng.fork(objective.name);
+    if (!inputs.shard) return { ...inputs, rng };
+    const prefix = `${objective.name}/`;
+    const gathered = inputs.shard.gathered
+      ? Object.fromEntries(Object.entries(inputs.shard.gathered).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]))
+      : undefined;
+    return { ...inputs, rng, shard: { ...inputs.shard, gathered, collect: undefined, ...features } };
+  }
+
   /** Weighted total and every named term; each objective draws from its own fork of the step rng. */
   loss(inputs: StepInputs): CombinedLoss {
     const terms: Record<string, tf.Scalar> = {};
     let total: tf.Scalar | null = null;
     for (const { objective, weight } of this.parts) {
-      const own = objective.terms({ ...inputs, rng: inputs.rng.fork(objective.name) });
+      const own = objective.terms(this.objectiveInputs(inputs, objective));
       for (const [term, value] of Object.entries(own)) {
         terms[`${objective.name}/${term}`] = value;
         const w = weight * (objective.termWeights?.[term] ?? 1);

@@ -2,15 +2,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { clipLoss, siglipLoss } from '../losses';
 import { randomPatchMask } from '../masking';
+import { gatherRows, globalSize, ownRows } from './global_batch';
 import { ImageEncodeOptions, VisionLanguageModel } from '../models';
 import { Objective, StepInputs } from './types';
 
-/** Unit-norm image and text embeddings [B, E] of a batch (optionally on a subset of patches). */
-export function pairEmbeddings({ model, batch, ctx }: StepInputs, imageOpts: ImageEncodeOptions = {}): { imageEmb: tf.Tensor2D; textEmb: tf.Tensor2D } {
-  return {
-    imageEmb: model.embedImages(batch.images, ctx, imageOpts),
-    textEmb: model.embedTexts(batch.tokens, batch.attention, ctx),
-  };
+/**
+ * Unit-norm image and text embeddings [B, E] of the whole batch (optionally on a subset of
+ * patches): a data-parallel shard embeds its rows and gathers the others' (see global_batch.ts).
+ */
+export function pairEmbeddings(inputs: StepInputs, imageOpts: ImageEncodeOptions = {}): { imageEmb: tf.Tensor2D; textEmb: tf.Tensor2D } {
+  const { model, batch, ctx } = inputs;
+  const all = gatherRows(inputs, {
+    image: model.embedImages(batch.images, ctx, imageOpts),
+    text: model.embedTexts(batch.tokens, batch.attention, ctx),
+  });
+  return { imageEmb: all.image as tf.Tensor2D, textEmb: all.text as tf.Tensor2D };
 }
 
 /** CLIP loss of given embeddings with the model's learned temperature. */
@@ -22,6 +28,7 @@ export function clipObjective(): Objective {
   return {
     name: 'clip',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
@@ -35,6 +42,7 @@ export function siglipObjective(): Objective {
   return {
     name: 'siglip',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: ['logitBias'],
     terms: (inputs) => {
@@ -51,12 +59,12 @@ export function flipObjective(opts: { dropRatio?: number } = {}): Objective {
   return {
     name: 'flip',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: [],
     terms: (inputs) => {
-      const B = inputs.batch.images.shape[0];
-      const { keepIndices } = randomPatchMask(B, inputs.model.numPatches, ratio, inputs.rng);
-      const { imageEmb, textEmb } = pairEmbeddings(inputs, { keep: keepIndices });
+      const { keepIndices } = randomPatchMask(globalSize(inputs), inputs.model.numPatches, ratio, inputs.rng);
+      const { imageEmb, textEmb } = pairEmbeddings(inputs, { keep: ownRows(inputs, keepIndices) });
       return { contrastive: clipTerm(inputs.model, imageEmb, textEmb) };
     },
   };

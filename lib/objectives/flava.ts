@@ -11,7 +11,8 @@ import { clipTerm } from './contrastive';
 import { drawCaptionSwap, swapCaptions } from './itm';
 import { BlockMaskSettings, blockMasks, codeLabels, fitCodebook, patchStates } from './mim';
 import { TextMaskOptions, maskTokens } from './text';
-import { Objective, PrepareData, Reconstruction, StepInputs, TrainBatch } from './types';
+import { gatherRows, globalSize, ownHostRows, rowsDenominator } from './global_batch';
+import { Objective, PrepareData, Reconstruction, StepInputs } from './types';
 import { VisionLanguageModel } from '../models';
 
 const IGNORE = -100;
@@ -37,13 +38,16 @@ export interface FlavaOptions extends BlockMaskSettings {
 /** Both modalities masked (BEiT blocks, BERT) through their towers, with the MIM/MLM targets. */
 function maskedTowers(inputs: StepInputs, opts: FlavaOptions) {
   const { model, batch, ctx } = inputs;
-  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, opts);
+  const { mask, rowCounts } = blockMasks(inputs, opts);
   const text = maskTokens(inputs, opts.text);
   return {
     image: model.encodeImage(batch.images, { replaceMask: mask }, ctx).hidden, // [B, 1+N, D]
     text: model.encodeText(text.ids, batch.attention, ctx).hidden, // [B, T, D]
     textLabels: text.labels, // [B, T]
     codes: codeLabels(model, batch.images, mask), // [B, N]
+    // labelled counts per row of the whole batch (data-parallel denominators)
+    textCounts: text.rowCounts ?? [],
+    codeCounts: rowCounts,
   };
 }
 
@@ -57,23 +61,39 @@ function unimodalPredictions(inputs: StepInputs, towers: ReturnType<typeof maske
 }
 
 /**
- * Masked terms of one batch whose rows `matched` [B] say which pairs are real: the multimodal
- * (MMM) terms, with `unimodal` also MLM and MIM, and with `itm` the ITM term on the same masked
- * fused CLS (labels = matched). MMM only scores matched rows.
+ * Masked terms of one batch whose rows `matched` [B] (of the whole batch) say which pairs are
+ * real: the multimodal (MMM) terms, with `unimodal` also MLM and MIM, and with `itm` the ITM term
+ * on the same masked fused CLS (labels = matched). MMM only scores matched rows.
  */
 function maskedTerms(inputs: StepInputs, matched: number[], opts: FlavaOptions, unimodal: boolean, itm = false): Record<string, tf.Scalar> {
   const { model, batch, ctx } = inputs;
   const towers = maskedTowers(inputs, opts);
+  const own = ownHostRows(inputs, matched);
   const terms: Record<string, tf.Scalar> = {};
   // every token head runs on the scored positions only (labelledHeadLoss), as FLAVA's heads do
   if (unimodal) {
-    terms.mlm = labelledHeadLoss({ hidden: towers.text, labels: towers.textLabels, head: (rows) => model.mlmHead!.apply(rows) });
-    terms.mim = labelledHeadLoss({ hidden: patchStates(towers.image), labels: towers.codes, head: (rows) => model.mimHead!.apply(rows) as tf.Tensor3D });
+    terms.mlm = labelledHeadLoss({ hidden: towers.text, labels: towers.textLabels, head: (rows) => model.mlmHead!.apply(rows), denominator: rowsDenominator(inputs, towers.textCounts) });
+    terms.mim = labelledHeadLoss({
+      hidden: patchStates(towers.image),
+      labels: towers.codes,
+      head: (rows) => model.mimHead!.apply(rows) as tf.Tensor3D,
+      denominator: rowsDenominator(inputs, towers.codeCounts),
+    });
   }
   const fused = model.fusion!.apply(towers.image, towers.text, batch.attention, ctx);
-  terms.mmmText = labelledHeadLoss({ hidden: fused.text, labels: keepRows(towers.textLabels, matched), head: (rows) => model.mmmTextHead!.apply(rows) });
-  terms.mmmImage = labelledHeadLoss({ hidden: patchStates(fused.image), labels: keepRows(towers.codes, matched), head: (rows) => model.mmmImageHead!.apply(rows) as tf.Tensor3D });
-  if (itm) terms.itm = itmLoss({ logits: model.itmHead!.apply(fused.pooled), labels: tf.tensor1d(matched, 'int32') });
+  terms.mmmText = labelledHeadLoss({
+    hidden: fused.text,
+    labels: keepRows(towers.textLabels, own),
+    head: (rows) => model.mmmTextHead!.apply(rows),
+    denominator: rowsDenominator(inputs, towers.textCounts, matched),
+  });
+  terms.mmmImage = labelledHeadLoss({
+    hidden: patchStates(fused.image),
+    labels: keepRows(towers.codes, own),
+    head: (rows) => model.mmmImageHead!.apply(rows) as tf.Tensor3D,
+    denominator: rowsDenominator(inputs, towers.codeCounts, matched),
+  });
+  if (itm) terms.itm = itmLoss({ logits: model.itmHead!.apply(fused.pooled), labels: tf.tensor1d(own, 'int32') });
   return terms;
 }
 
@@ -82,7 +102,7 @@ export function mmmObjective(opts: FlavaOptions = {}): Objective {
     name: 'mmm',
     needs: ['fusion', 'mlmHead', 'mimTokens'],
     prepare: prepareCodebook,
-    terms: (inputs) => maskedTerms(inputs, new Array<number>(inputs.batch.images.shape[0]).fill(1), opts, false),
+    terms: (inputs) => maskedTerms(inputs, new Array<number>(globalSize(inputs)).fill(1), opts, false),
   };
 }
 
@@ -90,6 +110,7 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
   return {
     name: 'flava',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: ['fusion', 'mlmHead', 'mimTokens', 'itmHead'],
     prepare: prepareCodebook,
@@ -102,17 +123,15 @@ export function flavaObjective(opts: FlavaOptions = {}): Objective {
     },
     terms: (inputs) => {
       const { model, batch, ctx } = inputs;
-      const B = batch.images.shape[0];
-      const swap = drawCaptionSwap(B, opts.swapRate ?? 0.1, inputs.rng);
+      const swap = drawCaptionSwap(globalSize(inputs), opts.swapRate ?? 0.1, inputs.rng);
       // every term sees the swapped captions; all but ITM are masked to the matched rows
-      const swapped = swapCaptions(inputs, swap.source);
-      const swappedBatch: TrainBatch = { ...batch, ...swapped, wordStarts: undefined };
-      const swappedInputs: StepInputs = { ...inputs, batch: swappedBatch };
-      const imageEmb = model.embedImages(batch.images, ctx);
-      const textEmb = model.embedTexts(swapped.tokens, swapped.attention, ctx);
+      const swappedInputs = swapCaptions(inputs, swap.source);
+      const swapped = swappedInputs.batch;
+      // the contrastive features first: a data-parallel first pass stops at their gather
+      const pair = gatherRows(inputs, { image: model.embedImages(batch.images, ctx), text: model.embedTexts(swapped.tokens, swapped.attention, ctx) });
       return {
         ...maskedTerms(swappedInputs, swap.matched, opts, true, true),
-        contrastive: clipTerm(model, imageEmb, textEmb, swap.matched),
+        contrastive: clipTerm(model, pair.image as tf.Tensor2D, pair.text as tf.Tensor2D, swap.matched),
       };
     },
   };

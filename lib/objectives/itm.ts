@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { itmLoss, sampleHardNegatives } from '../losses';
 import { Rng } from '../random';
-import { Objective, StepInputs } from './types';
+import { gatherRows, globalBatch, globalSize, ownHostRows, ownRange } from './global_batch';
+import { Objective, StepInputs, TrainBatch } from './types';
 
 /** Rows whose caption is swapped for another row's (probability p each; never for B = 1). */
 export interface CaptionSwap {
@@ -22,15 +23,25 @@ export function drawCaptionSwap(B: number, p: number, rng: Rng): CaptionSwap {
   return { source, matched: source.map((s, i) => (s === i ? 1 : 0)) };
 }
 
-/** The batch's tokens and attention with captions taken from `source` rows. */
-export function swapCaptions(inputs: StepInputs, source: number[]): { tokens: tf.Tensor2D; attention: tf.Tensor2D; tokenRows?: number[][] } {
-  const { batch } = inputs;
-  const idx = tf.tensor1d(source, 'int32');
-  return {
-    tokens: tf.gather(batch.tokens, idx) as tf.Tensor2D,
-    attention: tf.gather(batch.attention, idx) as tf.Tensor2D,
-    tokenRows: batch.tokenRows ? source.map((s) => batch.tokenRows![s]) : undefined,
+/**
+ * The inputs with every row's caption taken from row `source` [B] of the whole batch (a shard's
+ * partner row may be another shard's: its ids come from the whole batch's data); word starts dropped.
+ */
+export function swapCaptions(inputs: StepInputs, source: number[]): StepInputs {
+  const whole = globalBatch(inputs);
+  const swapped = (batch: TrainBatch, rows: number[]): TrainBatch => {
+    const idx = tf.tensor1d(rows, 'int32');
+    return {
+      ...batch,
+      tokens: tf.gather(whole.tokens, idx) as tf.Tensor2D,
+      attention: tf.gather(whole.attention, idx) as tf.Tensor2D,
+      tokenRows: whole.tokenRows ? rows.map((s) => whole.tokenRows![s]) : undefined,
+      wordStarts: undefined,
+      captions: whole.captions ? rows.map((s) => whole.captions![s]) : undefined,
+    };
   };
+  const batch = swapped(inputs.batch, ownHostRows(inputs, source));
+  return { ...inputs, batch, shard: inputs.shard && { ...inputs.shard, global: swapped(whole, source) } };
 }
 
 export interface ItmOptions {
@@ -42,34 +53,49 @@ export interface ItmOptions {
 /** ITM with random caption swaps: labels 1 for kept pairs, 0 for swapped ones. */
 export function swapItmTerm(inputs: StepInputs, swap: CaptionSwap): tf.Scalar {
   const { model, batch, ctx } = inputs;
-  const text = swapCaptions(inputs, swap.source);
+  const text = swapCaptions(inputs, swap.source).batch;
   const image = model.encodeImage(batch.images, {}, ctx).hidden;
   const textHidden = model.encodeText(text.tokens, text.attention, ctx).hidden;
   const logits = model.itmLogits(image, textHidden, text.attention, ctx);
-  return itmLoss({ logits, labels: tf.tensor1d(swap.matched, 'int32') });
+  return itmLoss({ logits, labels: tf.tensor1d(ownHostRows(inputs, swap.matched), 'int32') });
+}
+
+/**
+ * Hidden states [R, L, D] of whole-batch rows `rows` [R]: this shard's from `own` [b, L, D], the
+ * others' recomputed by `encode` (same tower, same weights: the gradient reaches the same params).
+ */
+function statesOfRows(inputs: StepInputs, rows: number[], own: tf.Tensor3D, encode: (rows: tf.Tensor1D) => tf.Tensor3D): tf.Tensor3D {
+  const { start, size } = ownRange(inputs);
+  const outside = [...new Set(rows.filter((r) => r < start || r >= start + size))];
+  const source = outside.length > 0 ? tf.concat([own, encode(tf.tensor1d(outside, 'int32'))], 0) : own;
+  const at = rows.map((r) => (r >= start && r < start + size ? r - start : size + outside.indexOf(r)));
+  return tf.gather(source, tf.tensor1d(at, 'int32')) as tf.Tensor3D;
 }
 
 /**
  * ALBEF/BLIP: for each image a hard negative caption and for each caption a hard negative image,
  * drawn ∝ softmax(s · cos) off the diagonal with the model's learned logit scale s; labels
- * [1]·B + [0]·2B. imageHidden [B, Li, Di], textHidden [B, T, Dt], similarity [B, B] cosines
- * (image rows, text columns).
+ * [1]·B + [0]·2B. imageHidden [b, Li, Di], textHidden [b, T, Dt] of this batch's (shard's) rows,
+ * similarity [B, B] cosines of the whole batch (image rows, text columns). A data-parallel shard
+ * draws every row's negatives as one process does and scores the pairs of its own images and its
+ * own captions, recomputing a partner row another shard holds.
  */
 export function hardItmTerm(inputs: StepInputs, imageHidden: tf.Tensor3D, textHidden: tf.Tensor3D, similarity: tf.Tensor2D): tf.Scalar {
-  const { model, batch, ctx, rng } = inputs;
-  const B = imageHidden.shape[0];
+  const { model, ctx, rng } = inputs;
+  const whole = globalBatch(inputs);
   // host reads (no gradient through the draw); the caption side samples from the transpose
   const sim = similarity.arraySync() as number[][];
   const logitScale = model.logit.scale().dataSync()[0];
   const negText = sampleHardNegatives({ similarity: sim, logitScale, seed: rng.tfSeed() });
   const negImage = sampleHardNegatives({ similarity: sim.map((_, j) => sim.map((row) => row[j])), logitScale, seed: rng.tfSeed() });
-  const self = Array.from({ length: B }, (_, i) => i);
-  const imageRows = tf.tensor1d([...self, ...self, ...negImage], 'int32');
-  const textRows = tf.tensor1d([...self, ...negText, ...self], 'int32');
+  const { start, size } = ownRange(inputs);
+  const self = Array.from({ length: size }, (_, i) => start + i);
+  const imageRows = [...self, ...self, ...self.map((j) => negImage[j])];
+  const textRows = [...self, ...self.map((i) => negText[i]), ...self];
   const logits = model.itmLogits(
-    tf.gather(imageHidden, imageRows) as tf.Tensor3D,
-    tf.gather(textHidden, textRows) as tf.Tensor3D,
-    tf.gather(batch.attention, textRows) as tf.Tensor2D,
+    statesOfRows(inputs, imageRows, imageHidden, (rows) => model.encodeImage(tf.gather(whole.images, rows) as tf.Tensor4D, {}, ctx).hidden),
+    statesOfRows(inputs, textRows, textHidden, (rows) => model.encodeText(tf.gather(whole.tokens, rows) as tf.Tensor2D, tf.gather(whole.attention, rows) as tf.Tensor2D, ctx).hidden),
+    tf.gather(whole.attention, tf.tensor1d(textRows, 'int32')) as tf.Tensor2D,
     ctx,
   );
   const labels = tf.tensor1d([...self.map(() => 1), ...self.map(() => 0), ...self.map(() => 0)], 'int32');
@@ -80,16 +106,18 @@ export function itmObjective(opts: ItmOptions = {}): Objective {
   return {
     name: 'itm',
     batchCoupled: true,
+    gathersFeatures: opts.negatives === 'hard',
     needs: ['itmHead'],
     terms: (inputs) => {
       if (opts.negatives === 'hard') {
         const { model, batch, ctx } = inputs;
         const image = model.encodeImage(batch.images, {}, ctx);
         const text = model.encodeText(batch.tokens, batch.attention, ctx);
-        const sim = tf.matMul(model.imageProj.apply(image.pooled), model.textProj.apply(text.pooled), false, true) as tf.Tensor2D;
+        const all = gatherRows(inputs, { image: model.imageProj.apply(image.pooled), text: model.textProj.apply(text.pooled) });
+        const sim = tf.matMul(all.image, all.text, false, true) as tf.Tensor2D;
         return { itm: hardItmTerm(inputs, image.hidden, text.hidden, sim) };
       }
-      const swap = drawCaptionSwap(inputs.batch.images.shape[0], opts.swapRate ?? 0.1, inputs.rng);
+      const swap = drawCaptionSwap(globalSize(inputs), opts.swapRate ?? 0.1, inputs.rng);
       return { itm: swapItmTerm(inputs, swap) };
     },
   };

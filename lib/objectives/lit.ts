@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { clipLoss, siglipLoss } from '../losses';
+import { gatherRows } from './global_batch';
 import { Objective } from './types';
 
 export function litObjective(opts: { loss?: 'clip' | 'siglip' } = {}): Objective {
@@ -12,6 +13,7 @@ export function litObjective(opts: { loss?: 'clip' | 'siglip' } = {}): Objective
   return {
     name: 'lit',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: loss === 'siglip' ? ['frozenText', 'logitBias'] : ['frozenText'],
     // every training caption embedded once, before step 1; steps then read the cache
@@ -19,10 +21,12 @@ export function litObjective(opts: { loss?: 'clip' | 'siglip' } = {}): Objective
       if (!data.captions) throw new Error('lit: prepare needs the training captions (PrepareData.captions)');
       await model.frozenText!.ensure(data.captions());
     },
-    terms: ({ model, batch, ctx }) => {
+    terms: (inputs) => {
+      const { model, batch, ctx } = inputs;
       if (!batch.captions) throw new Error('lit: the batch carries no caption texts for the frozen text tower');
-      const imageEmb = model.embedImages(batch.images, ctx);
-      const textEmb = model.embedFrozenTexts(batch.captions);
+      const all = gatherRows(inputs, { image: model.embedImages(batch.images, ctx), text: model.embedFrozenTexts(batch.captions) });
+      const imageEmb = all.image as tf.Tensor2D;
+      const textEmb = all.text as tf.Tensor2D;
       const logitScale = model.logit.scale();
       const contrastive =
         loss === 'siglip'

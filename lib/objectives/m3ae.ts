@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { maeLoss } from '../losses';
+import { rowsDenominator } from './global_batch';
 import { patchMask, pixelPrediction } from './mim';
 import { MaskedText, maskTokens, mlmLogits, mlmTerm } from './text';
 import { Objective, Reconstruction, StepInputs } from './types';
@@ -26,7 +27,7 @@ function m3aeForward(inputs: StepInputs, opts: M3aeOptions): { pixels: Required<
   const joint = model.encodeJoint(batch.images, keep, text.ids, batch.attention, ctx);
   return {
     pixels: { ...pixelPrediction(model, joint.image, restore, batch.images, inputs), mask },
-    text: { hidden: joint.text, labels: text.labels },
+    text: { hidden: joint.text, labels: text.labels, denominator: rowsDenominator(inputs, text.rowCounts ?? []) },
   };
 }
 

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { maeLoss } from '../losses';
 import { ImageEncoding, TextEncoding } from '../models';
 import { clipTerm } from './contrastive';
+import { rowsDenominator, gatherRows } from './global_batch';
 import { hardItmTerm } from './itm';
 import { fromNormPix, patchMask, pixelPrediction } from './mim';
 import { MaskedText, TextMaskOptions, maskTokens, mlmLogits, mlmTerm } from './text';
@@ -32,7 +33,7 @@ function crossReconstruct(inputs: StepInputs, image: ImageEncoding, text: TextEn
   const textGivenImage = model.cross!.text(maskedText, batch.attention, image.hidden, ctx);
   return {
     pixels: { ...pixelPrediction(model, imageGivenText, restore, batch.images, inputs), mask },
-    text: { hidden: textGivenImage, labels: masked.labels },
+    text: { hidden: textGivenImage, labels: masked.labels, denominator: rowsDenominator(inputs, masked.rowCounts ?? []) },
   };
 }
 
@@ -45,13 +46,16 @@ export function maskvlmObjective(opts: MaskVlmOptions = {}): Objective {
   return {
     name: 'maskvlm',
     batchCoupled: true,
+    gathersFeatures: true,
     trainsJointSpace: true,
     needs: ['cross', 'pixelDecoder', 'mlmHead', 'itmHead'],
     terms: (inputs) => {
       const { model } = inputs;
       const { image, text } = towers(inputs);
-      const imageEmb = model.imageProj.apply(image.pooled);
-      const textEmb = model.textProj.apply(text.pooled);
+      // every row's embeddings (a data-parallel first pass stops here): the contrastive term and the ITM draw read them
+      const pair = gatherRows(inputs, { image: model.imageProj.apply(image.pooled), text: model.textProj.apply(text.pooled) });
+      const imageEmb = pair.image as tf.Tensor2D;
+      const textEmb = pair.text as tf.Tensor2D;
       const similarity = tf.matMul(imageEmb, textEmb, false, true) as tf.Tensor2D;
       const recon = crossReconstruct(inputs, image, text, opts);
       return {

@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { patchify } from '../core';
 import { maeLoss, maskedTokenLoss } from '../losses';
-import { RandomPatchMaskResult, blockMaskBatch, randomPatchMask } from '../masking';
+import { RandomPatchMaskResult, blockMaskArrays, randomPatchMask } from '../masking';
 import { VisionLanguageModel } from '../models';
 import { Rng } from '../random';
+import { globalSize, ownHostRows, ownRows, rowsDenominator } from './global_batch';
 import { kmeans, patchCodes } from './codebook';
 import { Objective, StepInputs } from './types';
 
@@ -36,11 +37,15 @@ export function fromNormPix(pred: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor3D
   });
 }
 
-/** A random MAE patch mask at `ratio` for the batch, or the evaluation protocol's fixed one (a copy). */
+/**
+ * A random MAE patch mask at `ratio` for the batch (drawn for the whole batch, this shard's rows
+ * kept; every row masks the same count), or the evaluation protocol's fixed one (a copy).
+ */
 export function patchMask(inputs: StepInputs, ratio: number): RandomPatchMaskResult {
   const fixed = inputs.evalMasks?.patches;
   if (fixed) return { keepIndices: fixed.keepIndices.clone(), restoreIndices: fixed.restoreIndices.clone(), mask: fixed.mask.clone() };
-  return randomPatchMask(inputs.batch.images.shape[0], inputs.model.numPatches, ratio, inputs.rng);
+  const whole = randomPatchMask(globalSize(inputs), inputs.model.numPatches, ratio, inputs.rng);
+  return { keepIndices: ownRows(inputs, whole.keepIndices), restoreIndices: ownRows(inputs, whole.restoreIndices), mask: ownRows(inputs, whole.mask) };
 }
 
 /** MAE's forward on a batch: random mask, encoder on visible patches, decoder on all. */
@@ -70,14 +75,20 @@ export interface BlockMaskSettings {
   maskRatio?: number;
 }
 
-/** BEiT block masks scaled to the model's grid: float32 [B, N], 1 = masked. */
-export function blockMasks(model: VisionLanguageModel, B: number, rng: Rng, settings: BlockMaskSettings = {}): tf.Tensor2D {
+/**
+ * BEiT block masks scaled to the model's grid, drawn for the whole batch: this shard's float32
+ * [B, N] (1 = masked) and the masked count of every row of the whole batch (blocks may stop short).
+ */
+export function blockMasks(inputs: StepInputs, settings: BlockMaskSettings = {}): { mask: tf.Tensor2D; rowCounts: number[] } {
+  const { model } = inputs;
   const grid = model.cfg.imageSize / model.cfg.patchSize;
   const N = grid * grid;
   const numMasked = Math.max(1, Math.round(N * (settings.maskRatio ?? 75 / 196)));
   // FLAVA's minimum block of 16 patches is 16/196 of the grid; keep that fraction on small grids.
   const minBlock = Math.max(1, Math.round((16 / 196) * N));
-  return blockMaskBatch(B, { height: grid, width: grid, numMasked, minBlock, seed: rng });
+  const whole = blockMaskArrays(globalSize(inputs), { height: grid, width: grid, numMasked, minBlock, seed: inputs.rng });
+  const own = ownHostRows(inputs, whole);
+  return { mask: tf.tensor2d(own.flat(), [own.length, N], 'float32'), rowCounts: whole.map((row) => row.reduce((a, v) => a + v, 0)) };
 }
 
 /** Labels int32 [B, N]: the codebook id where masked, −100 elsewhere. */
@@ -102,12 +113,12 @@ export function patchStates(hidden: tf.Tensor3D): tf.Tensor3D {
   return hidden.slice([0, 1, 0], [B, L - 1, D]);
 }
 
-/** BEiT-masked image through the tower and the MIM head: logits [B, N, K], labels [B, N]. */
-function mimForward(inputs: StepInputs, settings: BlockMaskSettings): { logits: tf.Tensor3D; labels: tf.Tensor2D } {
+/** BEiT-masked image through the tower and the MIM head: logits [B, N, K], labels [B, N], a shard's denominator. */
+function mimForward(inputs: StepInputs, settings: BlockMaskSettings): { logits: tf.Tensor3D; labels: tf.Tensor2D; denominator?: number } {
   const { model, batch } = inputs;
-  const mask = blockMasks(model, batch.images.shape[0], inputs.rng, settings);
+  const { mask, rowCounts } = blockMasks(inputs, settings);
   const hidden = model.encodeImage(batch.images, { replaceMask: mask }, inputs.ctx).hidden;
-  return { logits: model.mimHead!.apply(patchStates(hidden)) as tf.Tensor3D, labels: codeLabels(model, batch.images, mask) };
+  return { logits: model.mimHead!.apply(patchStates(hidden)) as tf.Tensor3D, labels: codeLabels(model, batch.images, mask), denominator: rowsDenominator(inputs, rowCounts) };
 }
 
 export function mimTokensObjective(opts: BlockMaskSettings & { kmeansSeed?: number } = {}): Objective {
@@ -120,6 +131,9 @@ export function mimTokensObjective(opts: BlockMaskSettings & { kmeansSeed?: numb
       images.dispose();
     },
     terms: (inputs) => ({ mim: maskedTokenLoss(mimForward(inputs, opts)) }),
-    reconstruct: (inputs) => ({ tokens: { mim: mimForward(inputs, opts) } }),
+    reconstruct: (inputs) => {
+      const { logits, labels } = mimForward(inputs, opts);
+      return { tokens: { mim: { logits, labels } } };
+    },
   };
 }

@@ -31,6 +31,18 @@ export interface EvalMasks {
   text?: { ids: tf.Tensor2D; labels: tf.Tensor2D };
 }
 
+/** A data-parallel shard's view of the step's whole batch (see global_batch.ts). */
+export interface BatchShard {
+  /** The step's whole batch (device tensors and host rows). */
+  global: TrainBatch;
+  /** Its first row that is this shard's `batch`. */
+  start: number;
+  /** Second pass: every row's features by key, [B, ...] constants (this objective's keys only). */
+  gathered?: Record<string, tf.Tensor>;
+  /** First pass: `gatherRows` records this shard's features here (kept) and stops the forward. */
+  collect?: Record<string, tf.Tensor>;
+}
+
 /** Everything an objective sees in one step. */
 export interface StepInputs {
   model: VisionLanguageModel;
@@ -42,6 +54,8 @@ export interface StepInputs {
   step?: number;
   /** Evaluation only: use these masks instead of drawing them (reconstructions comparable across arms). */
   evalMasks?: EvalMasks;
+  /** Data parallelism: `batch` is a row shard of this step's whole batch (see global_batch.ts). */
+  shard?: BatchShard;
 }
 
 /** Data an objective may look at once before training (e.g. to fit a codebook). */
@@ -72,6 +86,11 @@ export interface Objective {
    * negatives): with one row per batch there is nothing to contrast and the run cannot learn.
    */
   readonly batchCoupled?: boolean;
+  /**
+   * Its loss compares features of every row (embeddings) through `gatherRows`: a data-parallel step
+   * first runs it without gradient up to that call to collect each shard's features.
+   */
+  readonly gathersFeatures?: boolean;
   /** True when its loss trains the joint space (the image and text projections): a contrastive term. */
   readonly trainsJointSpace?: boolean;
   /**

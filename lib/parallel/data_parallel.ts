@@ -4,17 +4,22 @@
  * SharedArrayBuffer, each worker computes the summed gradients of its shards into its row of a
  * shared [W, P] buffer, and the coordinator averages the rows (in worker order, so 1 worker with
  * S shards and S workers with one shard each add the same floats in the same order).
+ * When an objective compares rows across the batch (contrastive negatives, hard-negative ITM), a
+ * step has two rounds, as open_clip's all-gather of features: the workers embed their shards
+ * without gradient and send the features, the coordinator joins them in shard order and sends the
+ * whole batch's back with the step, and each worker differentiates its shards against them
+ * (shard.ts, objectives/global_batch.ts): the losses and gradients do not depend on the shard count.
  * The optimizer, clipping, checkpoints and logging stay with the caller (e.g. the trainer).
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'worker_threads';
 import type { ParamStore } from '../core/params';
-import type { InitMessage, StepMessage, WorkerReply } from './protocol';
+import type { FeaturesMessage, InitMessage, StepMessage, WorkerReply } from './protocol';
 import { MVLM_KERNELS, hasKernel } from '../backend/switches';
 import { tensorFromFloats } from '../backend/wasm/host_copy';
 import { MEAN_ROWS_KERNEL } from '../backend/wasm/mean_rows';
-import { ParamLayout, TaskSource, paramLayout, saveWeights } from './shard';
+import { HostFeatures, ParamLayout, ShardMode, TaskSource, joinFeatures, paramLayout, saveWeights } from './shard';
 
 export interface DataParallelOptions {
   /** Worker threads (each its own wasm instance). */
@@ -25,6 +30,12 @@ export interface DataParallelOptions {
   source: TaskSource;
   /** The coordinator's parameters (the optimizer updates these; workers copy them each step). */
   store: ParamStore;
+  /**
+   * 'global' (default): every shard's loss is the whole batch's (features gathered). 'local': each
+   * shard's loss over its own rows only (fewer negatives: the objective changes with the shard
+   * count), kept to measure what gathering costs.
+   */
+  mode?: ShardMode;
 }
 
 export interface ParallelStep {
@@ -33,7 +44,7 @@ export interface ParallelStep {
   /** Mean loss and mean terms over the shards. */
   total: number;
   terms: Record<string, number>;
-  /** Each worker's own time for the step, ms (the rest of the wall time is coordination). */
+  /** Each worker's own time for the step (both rounds), ms (the rest of the wall time is coordination). */
   workerMs: number[];
 }
 
@@ -58,10 +69,14 @@ export class DataParallel {
   private readonly grads: Float32Array;
   private readonly workers: Worker[] = [];
   readonly numShards: number;
+  readonly mode: ShardMode;
+  /** The task gathers features across shards (reported by the workers at start). */
+  private gathers = false;
 
   private constructor(private readonly opts: DataParallelOptions) {
     if (!(Number.isInteger(opts.workers) && opts.workers >= 1)) throw new Error(`parallel: workers must be a positive integer, got ${opts.workers}`);
     this.numShards = opts.shards ?? opts.workers;
+    this.mode = opts.mode ?? 'global';
     if (this.numShards % opts.workers !== 0) throw new Error(`parallel: shards (${this.numShards}) must be a multiple of workers (${opts.workers})`);
     this.layout = paramLayout(opts.store);
     this.weights = new Float32Array(new SharedArrayBuffer(4 * this.layout.total));
@@ -90,6 +105,7 @@ export class DataParallel {
     }
     for (const r of await Promise.all(ready)) {
       if (r.kind !== 'ready') throw new Error(r.kind === 'error' ? r.message : `parallel: unexpected '${r.kind}' at start`);
+      this.gathers = r.gathers;
       if (r.names.join() !== this.layout.names.join()) {
         throw new Error(`parallel: a worker's trainable params differ from the coordinator's (${r.names.length} vs ${this.layout.names.length})`);
       }
@@ -100,14 +116,25 @@ export class DataParallel {
   async gradients(step: number, rngState: number): Promise<ParallelStep> {
     saveWeights(this.opts.store, this.layout, this.weights);
     const W = this.workers.length;
-    const replies = this.workers.map((w, i) => {
-      const shards = Array.from({ length: this.numShards / W }, (_, j) => i + j * W);
-      const msg: StepMessage = { kind: 'step', step, shards, numShards: this.numShards, rngState };
-      const r = reply(w);
-      w.postMessage(msg);
-      return r;
-    });
-    const done = await Promise.all(replies);
+    const S = this.numShards;
+    const assigned = this.workers.map((_, i) => Array.from({ length: S / W }, (_, j) => i + j * W));
+    const roundMs = this.workers.map(() => 0);
+    let gathered: HostFeatures | undefined;
+    if (this.mode === 'global' && this.gathers && S > 1) {
+      const sent = await Promise.all(
+        this.workers.map((w, i) => ask(w, { kind: 'features', step, shards: assigned[i], numShards: S, rngState } satisfies FeaturesMessage)),
+      );
+      const byShard: HostFeatures[] = new Array(S);
+      sent.forEach((r, i) => {
+        if (r.kind !== 'features') throw new Error(r.kind === 'error' ? r.message : `parallel: unexpected '${r.kind}'`);
+        assigned[i].forEach((shard, j) => (byShard[shard] = r.features[j]));
+        roundMs[i] = r.ms;
+      });
+      gathered = joinFeatures(byShard);
+    }
+    const done = await Promise.all(
+      this.workers.map((w, i) => ask(w, { kind: 'step', step, shards: assigned[i], numShards: S, rngState, mode: this.mode, gathered } satisfies StepMessage)),
+    );
     let total = 0;
     const terms: Record<string, number> = {};
     for (const r of done) {
@@ -115,9 +142,8 @@ export class DataParallel {
       total += r.total;
       for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + v;
     }
-    const S = this.numShards;
     for (const k of Object.keys(terms)) terms[k] /= S;
-    return { grads: this.meanGrads(), total: total / S, terms, workerMs: done.map((r) => (r.kind === 'done' ? r.ms : NaN)) };
+    return { grads: this.meanGrads(), total: total / S, terms, workerMs: done.map((r, i) => (r.kind === 'done' ? r.ms + roundMs[i] : NaN)) };
   }
 
   /** Rows of the shared buffer summed in worker order on the device, divided by the shard count, cut into params. */
@@ -148,6 +174,13 @@ export class DataParallel {
     );
     this.workers.length = 0;
   }
+}
+
+/** Send `msg` to a worker and wait for its reply. */
+function ask(w: Worker, msg: FeaturesMessage | StepMessage): Promise<WorkerReply> {
+  const r = reply(w);
+  w.postMessage(msg);
+  return r;
 }
 
 /** The next message from a worker (or its crash as an error reply). */

@@ -1,23 +1,39 @@
 /**
  * What a data-parallel worker runs: a `ShardTask` (its own model replica and data) built in the
  * worker by a factory named by module path + export, so nothing but plain data crosses threads.
- * Step s's global batch is cut into `numShards` equal shards; shard k draws its randomness from
- * fork(`shard k`) of the step's rng state, so the result depends on the shard count only, never
- * on how many workers share the shards (1 worker with 2 shards = 2 workers with 1 shard each).
+ * Step s's global batch is cut into `numShards` equal shards. In 'global' mode (the default) every
+ * shard's objective is the whole batch's (objectives/global_batch.ts): randomness drawn for the
+ * whole batch from the step's rng, losses normalised by whole-batch counts, and the features that
+ * batch-coupled terms compare gathered from every shard in a first pass without gradient; the mean
+ * of the shard gradients is then the one-process gradient, whatever the shard or worker count.
+ * 'local' mode is the old per-shard objective (each shard its own negatives and its own rng fork
+ * `shard k`), kept to measure what gathering costs.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from '../core/params';
 import type { VisionLanguageModel } from '../models';
-import type { ObjectiveMix, TrainBatch } from '../objectives';
+import type { ObjectiveMix, StepInputs, TrainBatch } from '../objectives';
 import { Rng } from '../random';
 import type { LossOutput } from '../train/accumulate';
 import { floatsOf, tensorFromFloats } from '../backend/wasm/host_copy';
 
+export type ShardMode = 'global' | 'local';
+
+/** Features by key `objective/feature` as they cross threads: float32 rows [b or B, ...]. */
+export type HostFeatures = Record<string, { shape: number[]; data: Float32Array }>;
+
 export interface ShardTask {
   /** The replica's parameters; the coordinator overwrites trainable ones before every step. */
   store: ParamStore;
-  /** Loss of shard `shard` (of `numShards`) of step `step`; runs inside tf.variableGrads. */
-  loss(step: number, shard: number, numShards: number, rng: Rng): LossOutput;
+  /** Some objective compares features across the batch: 'global' steps first run `features` on every shard. */
+  gathers: boolean;
+  /** First pass of shard `shard`, no gradient: its rows' features by key (kept; the caller disposes). */
+  features(step: number, shard: number, numShards: number, rng: Rng): Record<string, tf.Tensor>;
+  /**
+   * Loss of shard `shard` (of `numShards`) of step `step`; runs inside tf.variableGrads. `gathered`:
+   * every shard's features [B, ...] ('global' mode, when `gathers`).
+   */
+  loss(step: number, shard: number, numShards: number, rng: Rng, mode: ShardMode, gathered?: Record<string, tf.Tensor>): LossOutput;
   dispose(): void;
 }
 
@@ -36,11 +52,45 @@ export async function loadTask(source: TaskSource): Promise<ShardTask> {
   return factory(source.args);
 }
 
-/** The rng of shard k of a step whose loss rng state is `state`. */
-export function shardRng(state: number, shard: number): Rng {
+/** The rng of shard k of a step whose loss rng state is `state`: the step's own in 'global' mode, a fork per shard in 'local'. */
+export function shardRng(state: number, shard: number, mode: ShardMode = 'global'): Rng {
   const rng = new Rng(0);
   rng.setState(state);
-  return rng.fork(`shard ${shard}`);
+  return mode === 'global' ? rng : rng.fork(`shard ${shard}`);
+}
+
+/** First pass of 'global' mode: each of `shards`' features, read to the host (in `shards` order). */
+export function shardFeatures(task: ShardTask, step: number, shards: number[], numShards: number, rngState: number): HostFeatures[] {
+  return shards.map((shard) => {
+    const features = task.features(step, shard, numShards, shardRng(rngState, shard));
+    try {
+      // a copy: floatsOf may be a view of the wasm heap
+      return Object.fromEntries(Object.entries(features).map(([k, t]) => [k, { shape: t.shape, data: floatsOf(t).slice() }]));
+    } finally {
+      tf.dispose(Object.values(features));
+    }
+  });
+}
+
+/** Every shard's features (shard order 0..S−1) joined along rows: the whole batch's. */
+export function joinFeatures(byShard: HostFeatures[]): HostFeatures {
+  const out: HostFeatures = {};
+  for (const key of Object.keys(byShard[0] ?? {})) {
+    const parts = byShard.map((f, k) => {
+      const part = f[key];
+      if (!part) throw new Error(`parallel: shard ${k} sent no feature '${key}'`);
+      return part;
+    });
+    const rows = parts.reduce((a, p) => a + p.shape[0], 0);
+    const data = new Float32Array(parts.reduce((a, p) => a + p.data.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      data.set(p.data, at);
+      at += p.data.length;
+    }
+    out[key] = { shape: [rows, ...parts[0].shape.slice(1)], data };
+  }
+  return out;
 }
 
 /** Rows [k·B/S, (k+1)·B/S) of a batch (B must divide by S); the caller disposes the result. */
@@ -84,18 +134,30 @@ export function paramLayout(store: ParamStore): ParamLayout {
  * Shards are summed on the device in shard order and copied out once; params without a gradient
  * get zeros.
  */
-export function shardGradients(task: ShardTask, layout: ParamLayout, step: number, shards: number[], numShards: number, rngState: number, out: Float32Array): { total: number; terms: Record<string, number> } {
+export function shardGradients(
+  task: ShardTask,
+  layout: ParamLayout,
+  step: number,
+  shards: number[],
+  numShards: number,
+  rngState: number,
+  out: Float32Array,
+  mode: ShardMode = 'global',
+  gathered?: HostFeatures,
+): { total: number; terms: Record<string, number> } {
+  if (mode === 'global' && task.gathers && numShards > 1 && !gathered) throw new Error('parallel: this task gathers features; pass the joined features of the step (shardFeatures + joinFeatures)');
   const params = task.store.trainable();
   const vars = params.map((p) => p.variable);
   let total = 0;
   const terms: Record<string, number> = {};
   // sums[i]: param i's gradient summed over the shards so far (the first shard's tensor itself)
   const sums: (tf.Tensor | undefined)[] = params.map(() => undefined);
+  const features = gathered && Object.fromEntries(Object.entries(gathered).map(([k, f]) => [k, tensorFromFloats(f.data, f.shape)]));
   try {
     for (const shard of shards) {
       let kept: Record<string, tf.Scalar> = {};
       const { value, grads } = tf.variableGrads(() => {
-        const o = task.loss(step, shard, numShards, shardRng(rngState, shard));
+        const o = task.loss(step, shard, numShards, shardRng(rngState, shard, mode), mode, features);
         kept = Object.fromEntries(Object.entries(o.terms).map(([k, t]) => [k, tf.keep(t)]));
         return o.total;
       }, vars);
@@ -126,6 +188,7 @@ export function shardGradients(task: ShardTask, layout: ParamLayout, step: numbe
     });
   } finally {
     tf.dispose(sums.filter((t): t is tf.Tensor => t !== undefined));
+    if (features) tf.dispose(Object.values(features));
   }
   return { total, terms };
 }
@@ -165,12 +228,18 @@ export function shardTaskOver<B extends TrainBatch>(
     }
     return cached.batch;
   };
+  // shard k's rows of step s, and (in 'global' mode) the whole batch they belong to
+  const inputsOf = (step: number, shard: number, numShards: number, rng: Rng, mode: ShardMode, gathered?: Record<string, tf.Tensor>): StepInputs => {
+    const global = batchOf(step);
+    const batch = sliceBatch(global, shard, numShards);
+    const view = mode === 'global' ? { shard: { global, start: shard * batch.images.shape[0], gathered } } : {};
+    return { model, batch, rng, ctx: { training: true, rng }, ...view };
+  };
   return {
     store: model.store,
-    loss: (step, shard, numShards, rng) => {
-      const batch = sliceBatch(batchOf(step), shard, numShards);
-      return mix.loss({ model, batch, rng, ctx: { training: true, rng } });
-    },
+    gathers: mix.gathersFeatures,
+    features: (step, shard, numShards, rng) => tf.tidy(() => mix.collect(inputsOf(step, shard, numShards, rng, 'global'))),
+    loss: (step, shard, numShards, rng, mode, gathered) => mix.loss(inputsOf(step, shard, numShards, rng, mode, gathered)),
     dispose: () => {
       if (cached) disposeBatch(cached.batch);
       model.dispose();

@@ -4,8 +4,8 @@ import { ExperimentConfig } from './config';
 
 /**
  * Throws when `config` cannot learn: every objective weight 0, or an objective whose loss needs the
- * other rows of the batch (`batchCoupled`) fed one row per loss (`rowsPerLoss`: the batch size, or
- * the shard size of a data-parallel run, where each shard computes its own loss).
+ * other rows of the batch (`batchCoupled`) fed one row per loss (`rowsPerLoss`: the batch size; a
+ * data-parallel run's shards see the whole batch, so it is the batch size there too).
  */
 export function checkCanLearn(config: ExperimentConfig, rowsPerLoss = config.data.batchSize): void {
   const mix = new ObjectiveMix(config.objectives);

@@ -8,6 +8,7 @@ import { ExperimentConfig } from './config';
 import { refuseTrainingDrift } from './drift';
 import { catchInterrupts, shellWord } from './interrupt';
 import { checkCanLearn } from './learnable';
+import { ObjectiveMix } from '../objectives';
 import { recordRunConfig } from './run_configs';
 import { Experiment, batchForStep, disposeTrainBatch, prepareObjectives, setupExperiment, toTrainBatch } from './setup';
 import { EXPERIMENT_TASK_MODULE } from './shard_task';
@@ -47,11 +48,33 @@ export interface TrainingRun {
 }
 
 
+/**
+ * Gradient accumulation differentiates each micro-batch on its own, so an objective that compares a
+ * row with the other rows of its batch would see only its micro-batch's: refused, naming both.
+ */
+export function refuseCoupledAccumulation(config: ExperimentConfig): void {
+  const { accumulate } = config.train;
+  if (accumulate <= 1) return;
+  const coupled = new ObjectiveMix(config.objectives).parts.filter((p) => p.weight > 0 && p.objective.batchCoupled).map((p) => p.objective.name);
+  if (coupled.length === 0) return;
+  const B = config.data.batchSize;
+  throw new Error(
+    `train.accumulate is ${accumulate}, but objective ${coupled.map((n) => `'${n}'`).join(', ')} ${coupled.length > 1 ? 'compare' : 'compares'} each row with the other rows of its batch: ` +
+      `each accumulated micro-batch would see its own ${B} rows, not the step's ${accumulate * B}, and the objective would change. ` +
+      `Set train.accumulate=1 and data.batchSize=${accumulate * B} (--workers N splits a large batch across threads and keeps every negative)`,
+  );
+}
+
 /** Start the workers of a data-parallel run on `exp` (checks the batch splits first). */
 async function startWorkers(exp: Experiment, workers: number, shards: number): Promise<DataParallel> {
   const { config } = exp;
   if (config.train.accumulate > 1) throw new Error(`workers: train.accumulate is ${config.train.accumulate}; data-parallel runs shard one batch per step (raise data.batchSize instead)`);
   if (config.data.batchSize % shards !== 0) throw new Error(`workers: data.batchSize ${config.data.batchSize} does not split into ${shards} equal shards`);
+  // masks and negatives are drawn for the whole batch; dropout noise is drawn per shard's tensors
+  const dropout = config.model.dropout ?? 0;
+  if (dropout > 0 && shards > 1 && !config.train.quiet) {
+    console.warn(`workers: model.dropout ${dropout} draws its noise per shard, so a ${shards}-shard run matches a 1-shard run in distribution, not value by value`);
+  }
   const source = { module: EXPERIMENT_TASK_MODULE, exportName: 'experimentShardTask', args: { config, tokenizer: exp.tokenizer.toJSON() } };
   return DataParallel.start({ workers, shards, source, store: exp.model.store });
 }
@@ -96,7 +119,9 @@ export async function runTraining(configIn: ExperimentConfig, opts: RunTrainingO
 }
 
 async function trainExperiment(config: ExperimentConfig, opts: RunTrainingOptions): Promise<TrainingRun> {
-  checkCanLearn(config, opts.workers !== undefined ? Math.floor(config.data.batchSize / (opts.shards ?? opts.workers)) : config.data.batchSize);
+  // data-parallel shards see the whole batch (features gathered), so rows per loss = the batch
+  checkCanLearn(config);
+  refuseCoupledAccumulation(config);
   if (opts.out && !opts.resume && !opts.overwrite) refuseExistingCheckpoints(opts.out);
   const resumed = opts.resume && opts.out ? resumePoint(opts.out, config) : undefined;
   const exp = await setupExperiment(config, resumed?.tokenizer ?? pretrainedTokenizer(config));

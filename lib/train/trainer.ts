@@ -135,7 +135,8 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
           const batch = task.nextBatch(s, rngs.data, i);
           try {
             samples += batchSizeOf(task, batch);
-            acc.add(() => task.loss(batch, s, rngs.loss));
+            const rng = microStepRng(rngs.loss);
+            acc.add(() => task.loss(batch, s, rng));
           } finally {
             task.disposeBatch?.(batch);
           }
@@ -238,6 +239,19 @@ function summarize(recs: StepRecord[], lr: number, samplesPerSec: number, evalRe
   line.gradNorm = mean((r) => r.gradNorm);
   if (evalResults) line.eval = evalResults;
   return line;
+}
+
+/**
+ * A micro-step's randomness: an rng at the loss stream's current state, the stream moved on one
+ * draw, as the data-parallel `gradients` hook does (so in-process and 1-worker runs draw alike).
+ * Losses mostly fork named streams, which do not advance their parent: without this every step
+ * would draw the same masks and negatives.
+ */
+function microStepRng(stream: Rng): Rng {
+  const rng = new Rng(0);
+  rng.setState(stream.getState());
+  stream.next();
+  return rng;
 }
 
 function batchSizeOf<B>(task: TrainTask<B>, batch: B): number {

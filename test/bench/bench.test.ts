@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, KernelRecord, ParallelRow, TINY, benchTorch, bestRows, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { BenchConfig, KernelRecord, ParallelRow, TINY, benchTorch, bestRows, formatBench, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
@@ -75,21 +75,35 @@ describe('bench', () => {
     });
   });
 
-  it('adds a data-parallel row per config with --parallel: 1 vs 2 workers, per-shard times, ceilings', async () => {
+  it('adds a data-parallel row per config and shard mode with --parallel: 1 vs 2 workers, per-shard times, ceilings', async function () {
+    this.timeout(300000); // four runners, six worker threads
     await expectNoLeak(async () => {
-      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true, parallelWarmup: 2 });
-      expect(r.parallel.map((p) => [p.config, p.workers, p.shards])).to.deep.equal([['micro', 2, 2]]);
-      const [p] = r.parallel;
-      expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
-      for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
+      const r = await runBench({ configs: [MICRO], steps: 1, objectives: false, flip: false, parallel: true, parallelWarmup: 2, parallelModes: ['global', 'local'] });
+      expect(r.parallel.map((p) => [p.config, p.mode, p.workers, p.shards])).to.deep.equal([
+        ['micro', 'global', 2, 2],
+        ['micro', 'local', 2, 2],
+      ]);
+      for (const p of r.parallel) {
+        expect(p.speedup).to.be.closeTo(p.oneWorkerMs / p.manyWorkersMs, 1e-12);
+        for (const ms of [p.oneWorkerMs, p.manyWorkersMs, p.shardMs.oneWorker, p.shardMs.manyWorkers, p.ceiling.compute, p.ceiling.memory]) expect(ms).to.be.above(0);
+      }
+      const [global, local] = r.parallel;
+      const ratio = (global.manyWorkersMs / local.manyWorkersMs).toFixed(2);
+      expect(formatBench(r)).to.include(`gathering features vs the per-shard loss (same run, alternating): ${ratio}x the step time with 2 workers`);
+      expect(JSON.parse(JSON.stringify(r)).parallel[0].mode).to.equal('global');
+      // the best configuration keeps every negative: the per-shard ('local') rows are a different objective
       const single = r.rows[0].stepMs;
-      expect(r.best[0].bestStepMs).to.equal(Math.min(single, p.manyWorkersMs));
-      expect(r.best[0].bestConfig).to.equal(p.manyWorkersMs < single ? '2 workers' : '1 process');
+      expect(r.best[0].bestStepMs).to.equal(Math.min(single, global.manyWorkersMs));
+      expect(r.best[0].bestConfig).to.equal(global.manyWorkersMs < single ? '2 workers' : '1 process');
     });
   });
 
   it('best: the fastest of mvlm\'s configurations per config, and PyTorch\'s fastest beside it', () => {
-    const parallel = [{ config: 'tiny', workers: 2, manyWorkersMs: 80 }, { config: 'small', workers: 2, manyWorkersMs: 900 }] as ParallelRow[];
+    const parallel = [
+      { config: 'tiny', mode: 'global', workers: 2, manyWorkersMs: 80 },
+      { config: 'tiny', mode: 'local', workers: 2, manyWorkersMs: 50 },
+      { config: 'small', mode: 'global', workers: 2, manyWorkersMs: 900 },
+    ] as ParallelRow[];
     const torch = [
       { config: 'tiny', threads: 1, stepMs: 40, torch: '1.13', losses: [1, 0] as [number, number] },
       { config: 'tiny', threads: 2, stepMs: 60, torch: '1.13', losses: [1, 0] as [number, number] },

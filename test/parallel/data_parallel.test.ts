@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { BENCH_TASK_MODULE, BENCH_TEXT, BenchConfig, TINY, benchShardTask } from '../../lib/bench';
 import { VisionLanguageModel } from '../../lib/models';
-import { DataParallel, shardGradients, paramLayout } from '../../lib/parallel';
+import { DataParallel, ShardTask, joinFeatures, paramLayout, shardFeatures, shardGradients } from '../../lib/parallel';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
 import { MVLM_KERNELS } from '../../lib/backend';
@@ -16,6 +16,13 @@ const MICRO: BenchConfig = {
 };
 const SEED = 5;
 const source = { module: BENCH_TASK_MODULE, exportName: 'benchShardTask', args: { cfg: MICRO, seed: SEED } };
+
+/** In this thread what the workers do for one step over shards 0 and 1: features round, then gradients. */
+function bothShards(task: ShardTask, step: number, state: number, flat: Float32Array) {
+  const layout = paramLayout(task.store);
+  const gathered = joinFeatures(shardFeatures(task, step, [0, 1], 2, state));
+  return shardGradients(task, layout, step, [0, 1], 2, state, flat, 'global', gathered);
+}
 
 /** Three AdamW steps driven by `workers` workers over 2 shards; losses and the final weights. */
 async function run(workers: number): Promise<{ losses: number[]; terms: Record<string, number>[]; weights: Float32Array }> {
@@ -73,7 +80,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
     try {
       const rng = new Rng(9);
       for (let step = 1; step <= 3; step++) {
-        const r = shardGradients(task, layout, step, [0, 1], 2, rng.fork(`step ${step}`).getState(), flat);
+        const r = bothShards(task, step, rng.fork(`step ${step}`).getState(), flat);
         losses.push(r.total / 2);
         const grads = new Map(layout.names.map((n, i) => [n, tf.tensor(flat.slice(layout.offsets[i], layout.offsets[i] + tf.util.sizeFromShape(layout.shapes[i])).map((v) => v / 2), layout.shapes[i])]));
         optimizer.apply(grads, 1e-3);
@@ -99,7 +106,7 @@ describe('parallel: data-parallel gradients over worker_threads', function () {
     const layout = paramLayout(task.store);
     const flat = new Float32Array(layout.total);
     const state = new Rng(9).fork('step 1').getState();
-    const ref = shardGradients(task, layout, 1, [0, 1], 2, state, flat);
+    const ref = bothShards(task, 1, state, flat);
     task.dispose();
     const model = new VisionLanguageModel(MICRO.model, BENCH_TEXT, SEED);
     const dp = await DataParallel.start({ workers: 2, source, store: model.store });
