@@ -6,13 +6,19 @@
  */
 import { captionLoss } from '../losses';
 import { LM_PREFIX, VisionLanguageModel } from '../models';
+import { captionDenominator } from './global_batch';
 import { Objective, StepInputs } from './types';
 import type * as tf from '@tensorflow/tfjs';
 
-/** Next-token CE of the batch's captions under the model's captioner (the LM, given the image when it has a bridge). */
-export function captionTerm({ model, batch, ctx }: StepInputs, context: tf.Tensor3D | null): tf.Scalar {
+/**
+ * Next-token CE of the batch's captions under the model's captioner (the LM, given the image when
+ * it has a bridge); a data-parallel shard divides by the whole batch's target count.
+ */
+export function captionTerm(inputs: StepInputs, context: tf.Tensor3D | null): tf.Scalar {
+  const { model, batch, ctx } = inputs;
   const logits = model.captionLogits(context, batch.tokens, batch.attention, ctx);
-  return captionLoss({ logits, tokens: batch.tokens, padId: model.textSpec.padId });
+  const padId = model.textSpec.padId;
+  return captionLoss({ logits, tokens: batch.tokens, padId, denominator: captionDenominator(inputs, padId) });
 }
 
 function requireLm(model: VisionLanguageModel, who: string): void {

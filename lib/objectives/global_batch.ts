@@ -108,3 +108,35 @@ export function gatherRows<K extends string>(inputs: StepInputs, local: Record<K
 export function rowsDenominator(inputs: StepInputs, rowCounts: number[], keep?: number[]): number | undefined {
   return shardDenominator(inputs, rowCounts.reduce((a, c, r) => a + (keep ? c * keep[r] : c), 0));
 }
+
+/** Next-token targets per row of a batch [B]: tokens 1..T−1 that are not padding (what captionLoss scores). */
+function captionTargetCounts(batch: TrainBatch, padId: number): number[] {
+  const rows = batch.tokenRows ?? (batch.tokens.arraySync() as number[][]);
+  return rows.map((row) => row.slice(1).reduce((a, id) => a + (id === padId ? 0 : 1), 0));
+}
+
+/** `shardDenominator` of captionLoss: the whole batch's next-token targets (undefined outside sharding). */
+export function captionDenominator(inputs: StepInputs, padId: number): number | undefined {
+  if (!inputs.shard) return undefined;
+  return rowsDenominator(inputs, captionTargetCounts(globalBatch(inputs), padId));
+}
+
+/**
+ * Hidden states [R, L, D] of whole-batch rows `rows` [R]: this shard's from `own` [b, L, D], the
+ * others' recomputed by `encode` (same tower, same weights: the gradient reaches the same params).
+ */
+export function statesOfRows(inputs: StepInputs, rows: number[], own: tf.Tensor3D, encode: (rows: tf.Tensor1D) => tf.Tensor3D): tf.Tensor3D {
+  const { start, size } = ownRange(inputs);
+  const outside = [...new Set(rows.filter((r) => r < start || r >= start + size))];
+  const source = outside.length > 0 ? tf.concat([own, encode(tf.tensor1d(outside, 'int32'))], 0) : own;
+  const at = rows.map((r) => (r >= start && r < start + size ? r - start : size + outside.indexOf(r)));
+  return tf.gather(source, tf.tensor1d(at, 'int32')) as tf.Tensor3D;
+}
+
+/**
+ * For an objective that compares rows on some steps only (a staged one): on a step that compares
+ * none, its data-parallel first pass still has to hand something over; a [b, 1] placeholder.
+ */
+export function gatherNothing(inputs: StepInputs): void {
+  if (inputs.shard?.collect) gatherRows(inputs, { idle: tf.zeros([inputs.batch.images.shape[0], 1]) });
+}

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { itmLoss, sampleHardNegatives } from '../losses';
 import { Rng } from '../random';
-import { gatherRows, globalBatch, globalSize, ownHostRows, ownRange } from './global_batch';
+import { gatherRows, globalBatch, globalSize, ownHostRows, ownRange, statesOfRows } from './global_batch';
 import { Objective, StepInputs, TrainBatch } from './types';
 
 /** Rows whose caption is swapped for another row's (probability p each; never for B = 1). */
@@ -58,18 +58,6 @@ export function swapItmTerm(inputs: StepInputs, swap: CaptionSwap): tf.Scalar {
   const textHidden = model.encodeText(text.tokens, text.attention, ctx).hidden;
   const logits = model.itmLogits(image, textHidden, text.attention, ctx);
   return itmLoss({ logits, labels: tf.tensor1d(ownHostRows(inputs, swap.matched), 'int32') });
-}
-
-/**
- * Hidden states [R, L, D] of whole-batch rows `rows` [R]: this shard's from `own` [b, L, D], the
- * others' recomputed by `encode` (same tower, same weights: the gradient reaches the same params).
- */
-function statesOfRows(inputs: StepInputs, rows: number[], own: tf.Tensor3D, encode: (rows: tf.Tensor1D) => tf.Tensor3D): tf.Tensor3D {
-  const { start, size } = ownRange(inputs);
-  const outside = [...new Set(rows.filter((r) => r < start || r >= start + size))];
-  const source = outside.length > 0 ? tf.concat([own, encode(tf.tensor1d(outside, 'int32'))], 0) : own;
-  const at = rows.map((r) => (r >= start && r < start + size ? r - start : size + outside.indexOf(r)));
-  return tf.gather(source, tf.tensor1d(at, 'int32')) as tf.Tensor3D;
 }
 
 /**

@@ -15,6 +15,7 @@ import { TextSpec, VisionLanguageModel } from '../models';
 import { Rng } from '../random';
 import { patchCodes } from './codebook';
 import { fitCodebook, patchStates } from './mim';
+import { globalSize, ownHostRows, ownRows, rowsDenominator } from './global_batch';
 import { Objective, StepInputs } from './types';
 
 export interface MaskGitOptions {
@@ -102,15 +103,23 @@ function maskedLabels(codes: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
   return tf.where(mask.greater(0), codes, tf.fill(codes.shape, IGNORE_LABEL, 'int32')) as tf.Tensor2D;
 }
 
-/** One step's inputs: codes, a cosine-schedule mask (or the eval protocol's), captions with some rows dropped. */
+/**
+ * One step's inputs: codes, a cosine-schedule mask (or the eval protocol's), captions with some
+ * rows dropped, and the loss denominator. Mask and drops are drawn for the whole batch (a
+ * data-parallel shard keeps its rows) and a shard divides by the whole batch's masked count.
+ */
 function maskgitInputs(inputs: StepInputs, captionDrop: number) {
   const { model, batch, rng } = inputs;
   const codes = imageCodes(model, batch.images);
-  const [B, N] = codes.shape;
-  const mask = inputs.evalMasks?.patches?.mask.clone() ?? cosineScheduleMask(B, N, rng.fork('mask')).mask;
-  const drop = captionDropRows(B, captionDrop, rng.fork('captions'));
+  const N = codes.shape[1];
+  const B = globalSize(inputs);
+  const fixed = inputs.evalMasks?.patches?.mask.clone();
+  const drawn = fixed ? undefined : cosineScheduleMask(B, N, rng.fork('mask'));
+  const mask = fixed ?? ownRows(inputs, drawn!.mask);
+  const drop = ownHostRows(inputs, captionDropRows(B, captionDrop, rng.fork('captions')));
   const text = dropCaptions(model.textSpec, batch.tokens, batch.attention, drop);
-  return { codes, mask, labels: maskedLabels(codes, mask), ...text };
+  const denominator = drawn ? rowsDenominator(inputs, drawn.counts) : undefined;
+  return { codes, mask, labels: maskedLabels(codes, mask), denominator, ...text };
 }
 
 export function maskgitObjective(opts: MaskGitOptions = {}): Objective {
@@ -128,7 +137,7 @@ export function maskgitObjective(opts: MaskGitOptions = {}): Objective {
       const x = maskgitInputs(inputs, captionDrop);
       const hidden = maskgitStates(model, x.codes, x.mask, x.ids, x.attention, ctx);
       // the head and the softmax over K only on the masked positions
-      return { mim: labelledHeadLoss({ hidden, labels: x.labels, head: (rows) => model.mimHead!.apply(rows) as tf.Tensor3D }) };
+      return { mim: labelledHeadLoss({ hidden, labels: x.labels, denominator: x.denominator, head: (rows) => model.mimHead!.apply(rows) as tf.Tensor3D }) };
     },
     reconstruct: (inputs) => {
       // the captions as given: reconstruction scores the conditional model

@@ -13,6 +13,7 @@ import { captionLoss, itmLoss, sampleHardNegatives } from '../losses';
 import { rowLabels, softmaxCrossEntropy } from '../losses/cross_entropy';
 import { LM_PREFIX } from '../models';
 import { captionTerm } from './bridge';
+import { captionDenominator, gatherNothing, gatherRows, globalBatch, ownRange, statesOfRows } from './global_batch';
 import { Objective, StepInputs } from './types';
 
 export interface QformerOptions {
@@ -27,20 +28,28 @@ function symmetricCe(logits: tf.Tensor2D): tf.Scalar {
   return softmaxCrossEntropy(logits, rows).add(softmaxCrossEntropy(logits.transpose() as tf.Tensor2D, rows)).div(2) as tf.Scalar;
 }
 
-/** Stage 1's three terms on frozen image states [B, S, Di]. */
+/**
+ * Stage 1's three terms on frozen image states [b, S, Di]. A data-parallel shard compares its rows
+ * with the whole batch's: ITC on the gathered embeddings, ITM negatives drawn from the whole
+ * batch's similarities (a partner row of another shard recomputed), generation over the whole
+ * batch's target count.
+ */
 function stage1Terms(inputs: StepInputs, image: tf.Tensor3D): Record<string, tf.Scalar> {
   const { model, batch, ctx, rng } = inputs;
   const qf = model.qformer!;
-  const B = batch.tokens.shape[0];
+  const b = batch.tokens.shape[0];
   const emb = model.text.embed(batch.tokens);
 
   // ITC: queries and text never see each other; similarity = max over queries of the cosines
   const uni = qf.apply(image, ctx, { emb, attention: batch.attention, kind: 'unimodal' });
-  const imageEmb = qf.queryEmbeddings(uni.queries); // [B, Nq, E]
-  const [, Nq, E] = imageEmb.shape;
-  const textEmb = qf.textProj.apply(uni.text!.slice([0, 0, 0], [B, 1, uni.text!.shape[2]]).reshape([B, uni.text!.shape[2]])); // [CLS] -> [B, E]
+  const Dq = uni.text!.shape[2];
+  const all = gatherRows(inputs, {
+    image: qf.queryEmbeddings(uni.queries), // [b, Nq, E]
+    text: qf.textProj.apply(uni.text!.slice([0, 0, 0], [b, 1, Dq]).reshape([b, Dq])), // [CLS] -> [b, E]
+  });
+  const [B, Nq, E] = all.image.shape;
   // [B·Nq, E]·[E, B] -> [B, Nq, B] -> max over queries -> [B, B]
-  const sim = tf.matMul(imageEmb.reshape([B * Nq, E]), textEmb.transpose()).reshape([B, Nq, B]).max(1) as tf.Tensor2D;
+  const sim = tf.matMul(all.image.reshape([B * Nq, E]), all.text.transpose()).reshape([B, Nq, B]).max(1) as tf.Tensor2D;
   const scale = model.logit.scale();
   const itc = symmetricCe(sim.mul(scale) as tf.Tensor2D);
 
@@ -49,19 +58,22 @@ function stage1Terms(inputs: StepInputs, image: tf.Tensor3D): Record<string, tf.
   const s = scale.dataSync()[0];
   const negText = sampleHardNegatives({ similarity: hostSim, logitScale: s, seed: rng.tfSeed() });
   const negImage = sampleHardNegatives({ similarity: hostSim.map((_, j) => hostSim.map((row) => row[j])), logitScale: s, seed: rng.tfSeed() });
-  const self = Array.from({ length: B }, (_, i) => i);
-  const imageRows = tf.tensor1d([...self, ...self, ...negImage], 'int32');
-  const textRows = tf.tensor1d([...self, ...negText, ...self], 'int32');
-  const bi = qf.apply(tf.gather(image, imageRows) as tf.Tensor3D, ctx, {
-    emb: tf.gather(emb, textRows) as tf.Tensor3D,
-    attention: tf.gather(batch.attention, textRows) as tf.Tensor2D,
+  const whole = globalBatch(inputs);
+  const { start } = ownRange(inputs);
+  const self = Array.from({ length: b }, (_, i) => start + i);
+  const imageRows = [...self, ...self, ...self.map((j) => negImage[j])];
+  const textRows = [...self, ...self.map((i) => negText[i]), ...self];
+  const bi = qf.apply(statesOfRows(inputs, imageRows, image, (rows) => model.encodeImage(tf.gather(whole.images, rows) as tf.Tensor4D, {}, ctx).hidden), ctx, {
+    emb: statesOfRows(inputs, textRows, emb, (rows) => model.text.embed(tf.gather(whole.tokens, rows) as tf.Tensor2D)),
+    attention: tf.gather(whole.attention, tf.tensor1d(textRows, 'int32')) as tf.Tensor2D,
     kind: 'bidirectional',
   });
   const itm = itmLoss({ logits: qf.itmLogits(bi.queries), labels: tf.tensor1d([...self.map(() => 1), ...self.map(() => 0), ...self.map(() => 0)], 'int32') });
 
   // image-grounded generation: text reads every query and the text before it
   const gen = qf.apply(image, ctx, { emb, attention: batch.attention, kind: 'causal' });
-  const itg = captionLoss({ logits: qf.lmHead.apply(gen.text!) as tf.Tensor3D, tokens: batch.tokens, padId: model.textSpec.padId });
+  const padId = model.textSpec.padId;
+  const itg = captionLoss({ logits: qf.lmHead.apply(gen.text!) as tf.Tensor3D, tokens: batch.tokens, padId, denominator: captionDenominator(inputs, padId) });
   return { itc, itm, itg };
 }
 
@@ -71,6 +83,7 @@ export function qformerObjective(opts: QformerOptions = {}): Objective {
   return {
     name: 'qformer',
     batchCoupled: true,
+    gathersFeatures: true,
     needs: ['lm', 'qformer'],
     freezes: [LM_PREFIX],
     terms: (inputs) => {
@@ -82,6 +95,8 @@ export function qformerObjective(opts: QformerOptions = {}): Objective {
         announced = true;
         console.error(`qformer: stage 2 from step ${step}: the query outputs become soft prompts of the frozen LM (stage 1 ran ${stage1Steps} steps)`);
       }
+      // a data-parallel first pass on a stage-2 step: nothing crosses rows (it must still hand over)
+      if (!stage1) gatherNothing(inputs);
       const idle = () => tf.scalar(0);
       return {
         ...(stage1 ? stage1Terms(inputs, image) : { itc: idle(), itm: idle(), itg: idle() }),

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { IGNORE_LABEL, captionLoss, labelledHeadLoss } from '../losses';
 import { bertMaskArrays } from '../masking';
 import { clipTerm } from './contrastive';
-import { gatherRows, globalBatch, ownHostRows, rowsDenominator } from './global_batch';
+import { captionDenominator, gatherRows, globalBatch, ownHostRows, rowsDenominator } from './global_batch';
 import type { VisionLanguageModel } from '../models';
-import { Objective, StepInputs, TrainBatch } from './types';
+import { Objective, StepInputs } from './types';
 
 export interface TextMaskOptions {
   /** Fraction of tokens chosen (BERT 0.15). */
@@ -84,12 +84,6 @@ export function mlmObjective(opts: TextMaskOptions = {}): Objective {
   };
 }
 
-/** Next-token targets per row of a batch [B]: tokens 1..T−1 that are not padding (what captionLoss scores). */
-function captionTargetCounts(batch: TrainBatch, padId: number): number[] {
-  const rows = batch.tokenRows ?? (batch.tokens.arraySync() as number[][]);
-  return rows.map((row) => row.slice(1).reduce((a, id) => a + (id === padId ? 0 : 1), 0));
-}
-
 /** CoCa: next-token captioning from image tokens, optionally with the contrastive term (weights 2 and 1). */
 export function captionObjective(opts: { contrastive?: boolean; captionWeight?: number } = {}): Objective {
   const withContrastive = opts.contrastive ?? true;
@@ -109,7 +103,7 @@ export function captionObjective(opts: { contrastive?: boolean; captionWeight?: 
         : undefined;
       const logits = model.captionDecoder!.apply(model.text.embed(batch.tokens), image.hidden, batch.attention, ctx);
       const padId = model.textSpec.padId;
-      const denominator = rowsDenominator(inputs, captionTargetCounts(globalBatch(inputs), padId));
+      const denominator = captionDenominator(inputs, padId);
       const terms: Record<string, tf.Scalar> = { caption: captionLoss({ logits, tokens: batch.tokens, padId, denominator }) };
       if (pair) terms.contrastive = clipTerm(model, pair.image as tf.Tensor2D, pair.text as tf.Tensor2D);
       return terms;

@@ -233,7 +233,7 @@ export function shardTaskOver<B extends TrainBatch>(
     const global = batchOf(step);
     const batch = sliceBatch(global, shard, numShards);
     const view = mode === 'global' ? { shard: { global, start: shard * batch.images.shape[0], gathered } } : {};
-    return { model, batch, rng, ctx: { training: true, rng }, ...view };
+    return { model, batch, rng, step, ctx: { training: true, rng }, ...view };
   };
   return {
     store: model.store,
