@@ -117,6 +117,9 @@ describe('parallel: every objective sees the whole batch, whatever the shard cou
   cases.push(['itm (hard negatives)', benchTask({ name: 'itm', negatives: 'hard' })]);
   cases.push(['caption (no contrastive)', benchTask({ name: 'caption', contrastive: false })]);
   cases.push(['lit (siglip)', litTask(dir, 'siglip')]);
+  // stage 2 from step 2: its first pass gathers nothing, its caption loss has the whole batch's denominator
+  const qformerStage2 = benchTask({ name: 'qformer', stage1Steps: 1 });
+  cases.push(['qformer (stage 2 from step 2)', qformerStage2]);
 
   for (const [name, make] of cases) {
     it(`${name}: 2 shards log the losses and terms of 1 at every step and end at its weights`, async () => {
@@ -134,6 +137,16 @@ describe('parallel: every objective sees the whole batch, whatever the shard cou
       expect(scaledError(two.weights, one.weights), 'weights after 3 steps').to.be.below(WEIGHTS_TOLERANCE);
     });
   }
+
+  it('a sharded step knows its step: qformer trains stage 1 at step 1 and stage 2 after, not both', async () => {
+    const stage = (t: Record<string, number>) => ({ stage1: t['qformer/itc'] !== 0 && t['qformer/itm'] !== 0 && t['qformer/itg'] !== 0, stage2: t['qformer/lm'] !== 0 });
+    const two = train(await qformerStage2(), 2);
+    expect(two.terms.map(stage)).to.deep.equal([
+      { stage1: true, stage2: false },
+      { stage1: false, stage2: true },
+      { stage1: false, stage2: true },
+    ]);
+  });
 
   it('shard gradients of a feature-gathering task without the gathered features fail, saying what to pass', async () => {
     const task = await benchTask({ name: 'clip' })();
