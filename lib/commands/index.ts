@@ -5,8 +5,9 @@ import { dataParser } from './data';
 import { demoParser } from './demo';
 import { evalParser } from './eval';
 import { infoParser } from './info';
+import { runJobParser } from './run_job';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, runJobParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';
