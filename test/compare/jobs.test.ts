@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
 import { compareCommand } from '../../lib/commands/compare';
 import { runJobCommand } from '../../lib/commands/run_job';
-import { type JobRecord, jobRecordPath, parseJobRecord, parseJobSpec, planStudy, runCompare, toJobJson } from '../../lib/compare';
+import { type JobRecord, jobRecordPath, orderRecords, parseJobRecord, parseJobSpec, planStudy, runCompare, toJobJson } from '../../lib/compare';
 import { COST_METRICS, type CompareResults, readResults } from '../../lib/report';
 import { captured, rejection } from '../helpers';
 
@@ -63,6 +63,17 @@ describe('compare: plan, run and collect as jobs', function () {
     const b = planStudy({ ...STUDY, sets: ['train.steps=3'], warn: () => undefined });
     expect(b[0].study.id).to.not.equal(a[0].study.id);
     expect(b[0].config.train.steps).to.equal(3);
+  });
+
+  it('collect takes records in any order, puts them in plan order, and names a missing job or a second study', () => {
+    const specs = planStudy({ preset: 'smoke', arms: ['clip', 'mae'], warn: () => undefined });
+    const records = specs.map((spec) => ({ spec }) as JobRecord);
+    expect(specs.map((s) => s.id)).to.deep.equal(['clip-s0', 'mae-s0', 'clip@b4-s0', 'clip@shapes-s0']);
+    expect(orderRecords([...records].reverse()).map((r) => r.spec.id)).to.deep.equal(specs.map((s) => s.id));
+    expect(() => orderRecords(records.slice(1))).to.throw(/lacks 1 of 4 jobs: clip-s0/);
+    expect(() => orderRecords([...records, records[0]])).to.throw(/job clip-s0 has two records/);
+    const other = planStudy({ preset: 'smoke', arms: ['mae'], warn: () => undefined }).map((spec) => ({ spec }) as JobRecord);
+    expect(() => orderRecords([...records, ...other])).to.throw(/records of 2 studies: smoke-\w+ \(4 records\), smoke-\w+ \(1 records\)/);
   });
 
   it('--jobs 1 runs every job in this process and writes one record per job', async () => {
