@@ -4,7 +4,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
 import { compareCommand } from '../../lib/commands/compare';
-import { runJobCommand } from '../../lib/commands/run_job';
+import { readJobSpec, runJobCommand } from '../../lib/commands/run_job';
 import { type JobRecord, jobRecordPath, orderRecords, parseJobRecord, parseJobSpec, planStudy, runCompare, toJobJson } from '../../lib/compare';
 import { COST_METRICS, type CompareResults, readResults } from '../../lib/report';
 import { captured, rejection } from '../helpers';
@@ -48,12 +48,19 @@ describe('compare: plan, run and collect as jobs', function () {
     expect(toJobJson(back)).to.equal(toJobJson(record));
   });
 
-  it('a spec names what is wrong with it: not JSON, another format, a seed the config does not have', () => {
+  it('a spec or plan file names what is wrong: not JSON, another format, a seed the config does not have, no such line or file', () => {
     const [spec] = planStudy({ ...STUDY, warn: () => undefined });
     expect(() => parseJobSpec('{"format":1', 'plan.jsonl line 2')).to.throw(/plan.jsonl line 2: not JSON/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, format: 9 }), 'x')).to.throw(/x: format 9, expected 1/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, seed: 3 }), 'x')).to.throw(/config.train.seed 0 differs from the job's seed 3/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, config: { ...spec.config, train: { ...spec.config.train, nope: 1 } } }), 'x')).to.throw(/nope/);
+    const file = path.join(tmp, 'one.jsonl');
+    fs.writeFileSync(file, `${toJobJson(spec)}\n\n`);
+    expect(readJobSpec(file, undefined)).to.deep.equal(spec);
+    expect(() => readJobSpec(file, 1)).to.throw(/--index 1 is past the last spec of .*one.jsonl \(1 specs: 0..0\)/);
+    expect(() => readJobSpec(path.join(tmp, 'nope.jsonl'), 0)).to.throw(/spec file .*nope.jsonl does not exist/);
+    fs.writeFileSync(file, `${toJobJson(spec)}\n{"format":1}\n`);
+    expect(() => readJobSpec(file, 1)).to.throw(/one.jsonl line 2: missing study, id/);
   });
 
   it('plans the same specs in the same order every time, and a changed plan gets another study id', () => {
