@@ -9,9 +9,10 @@ import { evalParser } from './eval';
 import { exportParser } from './export';
 import { generateParser } from './generate';
 import { infoParser } from './info';
+import { runJobParser } from './run_job';
 import { siteParser } from './site';
 import { trainParser } from './train';
 import { useParser } from './use';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, generateParser, captionParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, generateParser, captionParser, compareParser, runJobParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

@@ -3,25 +3,16 @@
  * each evaluated on one protocol during training (learning curves) and at the end, then the
  * statistics (intervals, paired differences, findings) and the report: results.json, results.md,
  * SVG plots and report.html.
- *   plan (compare/presets.ts, compare/plan.ts) -> run (compare/run_arm.ts) -> collect (compare/collect.ts)
- *   -> report (lib/report).
+ *   plan (planStudy: job specs) -> run (runJobs: runJob per spec, here or in N child processes;
+ *   records to <out>/jobs/) -> collect (collectStudy: records to results.json and the report).
  */
-import * as fs from 'fs';
-import * as tf from '@tensorflow/tfjs';
-import { MultiBar, Presets } from 'cli-progress';
+import * as os from 'os';
 import { BackendInfo } from '../backend';
-import { Dataset, loadDataset } from '../data';
-import { CompareResults, writeReport } from '../report';
-import { Rng } from '../random';
-import { packageVersion } from '../version';
-import { armByName } from './arms';
-import { subset } from '../run/evaluate';
-import { PROBE_FEATURE } from '../run/embed';
-import { RECONSTRUCTION_RULE } from '../run/reconstruct_eval';
-import { collectStatistics } from './collect';
-import { planCompare } from './plan';
-import { armConfig, DataSetting } from './presets';
-import { ArmRun, runArm } from './run_arm';
+import type { CompareResults } from '../report';
+import { collectStudy } from './collect';
+import { inChildren } from './job_pool';
+import { planStudy } from './plan';
+import { inProcess, runJobs } from './run_jobs';
 
 export interface CompareOptions {
   preset: string;
@@ -32,62 +23,31 @@ export interface CompareOptions {
   sets?: string[];
   backend: BackendInfo;
   quiet?: boolean;
+  /** Child processes running jobs (default: the number of cores); 1 runs them in this process. */
+  jobs?: number;
+  /** Environment of the child processes (default: this process's). */
+  childEnv?: NodeJS.ProcessEnv;
 }
 
-/** A seeded subset of `n` items (all when n is undefined or larger): the same items for every arm. */
-function limit(dataset: Dataset, n: number | undefined, seed: number): Dataset {
-  if (n === undefined || n >= dataset.size) return dataset;
-  return subset(dataset, new Rng(seed).permutation(dataset.size).slice(0, n).sort((a, b) => a - b));
+export interface CompareRun {
+  results: CompareResults;
+  reportPath: string;
+  /** Jobs whose record an earlier run with the same out folder wrote. */
+  reused: string[];
 }
 
-/** Run the study; writes the report into `o.out` and returns the results. */
-export async function runCompare(o: CompareOptions): Promise<{ results: CompareResults; reportPath: string }> {
-  const { preset, settings } = planCompare(o.preset, o.arms);
-  const steps = (s: DataSetting) => armConfig(preset, s, armByName(s.arms[0]), 0, o.sets).train.steps;
-  const totalSteps = settings.reduce((n, s) => n + s.arms.length * preset.seeds.length * steps(s), 0);
-  fs.mkdirSync(o.out, { recursive: true });
-  // a bar on a terminal; elsewhere (logs, CI) one line per arm: cli-progress 3.12 draws a MultiBar
-  // off a TTY only once, at stop, with a total of 100 ("720/100 steps")
-  const perArmLines = o.quiet || !process.stderr.isTTY;
-  const bars = perArmLines ? null : new MultiBar({ format: ' {bar} {percentage}% | {value}/{total} steps | {arm} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-  const bar = bars?.create(totalSteps, 0, { arm: '' });
-  const runs: ArmRun[] = [];
-  let done = 0;
-  const started = new Date();
-  try {
-    for (const setting of settings) {
-      const evalSets = [];
-      for (const [name, spec] of Object.entries(setting.evalSpecs)) {
-        const dataset = await loadDataset(spec, { split: 'test', imageSize: 32, quiet: true });
-        evalSets.push({ name, dataset: limit(dataset, preset.evalSize, 1234) });
-      }
-      for (const seed of preset.seeds) {
-        for (const name of setting.arms) {
-          bar?.update(done, { arm: `${name} (${setting.name}, seed ${seed})` });
-          const base = done;
-          const run = await runArm(preset, setting, armByName(name), seed, { out: o.out, sets: o.sets, evalSets, onStep: (s) => bar?.update(base + s) });
-          done = base + steps(setting);
-          runs.push(run);
-          const r = run.result;
-          if (perArmLines && !o.quiet) console.log(`${r.name} seed ${seed}: ${r.wallTimeSec.toFixed(1)} s training (${(r.wallTimeSec / r.steps).toFixed(3)} s/step), loss ${r.lossCurve.at(-1)?.loss.toFixed(3)}`);
-        }
-      }
-    }
-    bar?.update(done, { arm: 'done' });
-  } finally {
-    bars?.stop();
-  }
-  const results: CompareResults = {
-    createdAt: started.toISOString(),
-    preset: preset.name,
-    config: { preset, arms: settings.map((s) => ({ setting: s.name, arms: s.arms, batchSize: s.batchSize ?? preset.batchSize })), sets: o.sets ?? [] },
-    versions: { mvlm: packageVersion(), tfjs: tf.version.tfjs, node: process.versions.node },
-    backend: o.backend.backend,
-    seeds: preset.seeds,
-    arms: runs.map((r) => r.result),
-    protocol: { probeFeature: PROBE_FEATURE, reconstruction: RECONSTRUCTION_RULE },
-    ...collectStatistics({ runs, batchSize: armConfig(preset, { ...settings[0], batchSize: undefined }, armByName(settings[0].arms[0]), 0, o.sets).data.batchSize }),
-  };
-  const paths = await writeReport(o.out, results);
-  return { results, reportPath: paths.html };
+/** The default of --jobs: one child process per core. */
+export function defaultJobs(): number {
+  return os.availableParallelism();
+}
+
+/** Run the study; writes the records and the report into `o.out` and returns the results. */
+export async function runCompare(o: CompareOptions): Promise<CompareRun> {
+  const specs = planStudy({ preset: o.preset, arms: o.arms, sets: o.sets });
+  const createdAt = new Date().toISOString();
+  const jobs = o.jobs ?? defaultJobs();
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`compare: jobs must be an integer >= 1, got ${jobs}`);
+  const runner = jobs === 1 ? inProcess(o.out, o.backend) : inChildren({ out: o.out, jobs, env: o.childEnv });
+  const { records, reused } = await runJobs(specs, { out: o.out, runner, quiet: o.quiet });
+  return { ...(await collectStudy(records, { out: o.out, createdAt })), reused };
 }
