@@ -6,7 +6,7 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { BackendInfo } from '../backend';
+import { BackendInfo, setNativeBlasThreads } from '../backend';
 import { forwardFlops } from '../bench/flops';
 import { Dataset, loadDataset } from '../data';
 import { metricValues } from '../eval';
@@ -45,6 +45,9 @@ async function loadEvalSplit(s: JobEvalSplit, imageSize: number): Promise<{ name
 
 /** Train and evaluate the job's arm × seed; its randomness comes from the spec alone. */
 export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord> {
+  // OpenBLAS's sums depend on its thread count: one thread per job keeps a job's numbers the same
+  // alone, beside others (--jobs N) or on a queue worker (jobs, not threads, use the cores)
+  setNativeBlasThreads(1);
   const startedAt = new Date();
   const { config, label, seed, arm } = spec;
   const evalSets = [];
