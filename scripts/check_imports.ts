@@ -11,6 +11,7 @@ import * as ts from 'typescript';
 export const LAYERS: string[][] = [
   ['index', 'cli'],
   ['commands'],
+  ['queue'],
   ['compare'],
   ['run'],
   ['bench'],

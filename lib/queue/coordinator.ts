@@ -1,0 +1,107 @@
+/**
+ * The coordinator side of a study on a queue: put the jobs on a queue of their own, list it for
+ * the workers, show progress from the workers' job.updateProgress, and return every job's record.
+ * The first job that fails (for good: see failures.ts) ends the wait with its error. Whatever the
+ * outcome, the listing and the queue (its jobs, events and keys) are removed.
+ */
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type JobProgress, type JobRecord, type JobSpec, parseJobRecord, toJobJson } from '../compare';
+import { bullConnection, checkReachable, parseQueueUrl } from './connection';
+import { JOB_ATTEMPTS, RETRY_DELAY_MS } from './failures';
+import { LISTING_RENEW_MS, listStudy, studyQueueName, unlistStudy } from './study_queue';
+import type { QueuedJobData } from './worker';
+
+/** What the coordinator tells about jobs as they move (StudyProgress fits). */
+export interface QueueProgress {
+  start(spec: JobSpec): void;
+  update(spec: JobSpec, p: JobProgress): void;
+  finish(spec: JobSpec, record: JobRecord): void;
+}
+
+export interface QueueJobsOptions {
+  url: string;
+  specs: JobSpec[];
+  progress?: QueueProgress;
+  /** Each record as it arrives (e.g. to write it to disk). */
+  onRecord?: (record: JobRecord) => void;
+  log?: (msg: string) => void;
+  /** Stop waiting when aborted (the queue is removed; running jobs are abandoned). */
+  signal?: AbortSignal;
+  /** Say where to start workers when none took a job after this long (ms). */
+  idleHintMs?: number;
+}
+
+/** A promise that rejects when `signal` aborts. */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    const stop = () => reject(new Error(`${signal!.reason ?? 'aborted'}: stopped waiting for the queue`));
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/** Enqueue `specs`, wait for all of them, and return their records in spec order. */
+export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> {
+  const log = o.log ?? ((msg: string) => console.error(msg));
+  const server = parseQueueUrl(o.url);
+  await checkReachable(server);
+  const specs = new Map(o.specs.map((s) => [s.id, s]));
+  const name = studyQueueName(o.specs[0].study.id);
+  let lost!: (e: Error) => void;
+  const connectionLost = new Promise<never>((_, reject) => (lost = reject));
+  connectionLost.catch(() => {});
+  const connection = () => bullConnection(server, lost);
+  const redis = new Redis(connection());
+  const queue = new Queue<QueuedJobData, string>(name, { connection: connection() });
+  const events = new QueueEvents(name, { connection: connection() });
+  for (const c of [redis, queue, events]) c.on('error', () => {}); // bounded reconnects, then `lost`
+  const started = new Set<string>();
+  let renew: NodeJS.Timeout | undefined;
+  let hint: NodeJS.Timeout | undefined;
+  try {
+    await events.waitUntilReady();
+    events.on('active', ({ jobId }) => {
+      const spec = specs.get(jobId);
+      if (spec && !started.has(jobId)) {
+        started.add(jobId);
+        o.progress?.start(spec);
+      }
+    });
+    events.on('progress', ({ jobId, data }) => {
+      const spec = specs.get(jobId);
+      if (spec && typeof data === 'object') o.progress?.update(spec, data as unknown as JobProgress);
+    });
+    events.on('stalled', ({ jobId }) => log(`queue: job ${jobId} lost its worker (no lock renewal); back in the queue for another worker`));
+    const jobs: Job<QueuedJobData, string>[] = await queue.addBulk(
+      o.specs.map((s) => ({ name: s.id, data: { spec: toJobJson(s) }, opts: { jobId: s.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: RETRY_DELAY_MS } } })),
+    );
+    await listStudy(redis, name);
+    renew = setInterval(() => void listStudy(redis, name).catch(() => {}), LISTING_RENEW_MS);
+    log(`queue: ${jobs.length} jobs on ${name} at ${server.url}; workers: mvlm worker --queue ${server.url}`);
+    hint = setTimeout(() => {
+      if (started.size === 0) log(`queue: no worker has taken a job yet; start one on each machine: mvlm worker --queue ${server.url} [--out DIR]`);
+    }, o.idleHintMs ?? 15000);
+    const finished = jobs.map(async (job) => {
+      const spec = specs.get(job.id!)!;
+      let text: string;
+      try {
+        text = await job.waitUntilFinished(events);
+      } catch (e) {
+        throw new Error(`job ${spec.id} failed: ${(e as Error).message}`);
+      }
+      const record = parseJobRecord(text, `record of job ${spec.id} from ${name}`);
+      o.progress?.finish(spec, record);
+      o.onRecord?.(record);
+      return record;
+    });
+    return await Promise.race([Promise.all(finished), connectionLost, aborted(o.signal)]);
+  } finally {
+    clearInterval(renew);
+    clearTimeout(hint);
+    await unlistStudy(redis, name).catch(() => {});
+    await queue.obliterate({ force: true }).catch((e) => log(`queue: could not remove ${name}: ${(e as Error).message}`));
+    await Promise.all([events.close(), queue.close()]).catch(() => {});
+    redis.disconnect();
+  }
+}
