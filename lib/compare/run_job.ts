@@ -1,39 +1,28 @@
 /**
- * One arm, one seed: train with learning-curve evaluations, evaluate the final model with the full
- * protocol, keep the checkpoint under `arms/<label>-s<seed>/`. Returns the report's record of the
- * run (values) and the raw samples (items) the statistics need.
+ * Run: one job (one arm, one seed) from its spec alone. Train with learning-curve evaluations,
+ * evaluate the final model with the full protocol, keep the checkpoint under
+ * `<out>/arms/<label>-s<seed>/`, and return the job's record: the report's row (values), the raw
+ * samples (items) the statistics need, and timings.
  */
+import * as os from 'os';
 import * as path from 'path';
-import { Dataset } from '../data';
+import { BackendInfo } from '../backend';
 import { forwardFlops } from '../bench/flops';
-import type { ArmResult } from '../report';
+import { Dataset, loadDataset } from '../data';
 import { metricValues } from '../eval';
 import { Rng } from '../random';
-import type { CurvePoint, RunSamples, Sample } from '../stats';
-import { Arm } from './arms';
-import { EvalGroup, evaluateModel } from '../run/evaluate';
+import { EvalGroup, evaluateModel, subset } from '../run/evaluate';
 import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../run/setup';
 import { runTraining } from '../run/train_run';
-import { armConfig, armLabel, ComparePreset, DataSetting } from './presets';
+import type { CurvePoint, Sample } from '../stats';
+import { JOB_FORMAT, type JobEvalSplit, type JobProgress, type JobRecord, type JobSpec, jobIdOf } from './job';
 
-/**
- * The curves: these metric groups on the first eval split (in-style) only, so an evaluation during
- * training costs a few seconds (no probe, no alignment probe, no second split).
- */
-export const CURVE_GROUPS: readonly EvalGroup[] = ['retrieval', 'zeroshot', 'recon'];
-/** Images scored for reconstruction at a curve point (the final evaluation scores the whole split). */
-const CURVE_RECONSTRUCTION_ITEMS = 128;
-
-export interface ArmRun {
-  result: ArmResult;
-  samples: RunSamples;
-}
-
-export interface RunArmOptions {
+export interface RunJobOptions {
+  /** The study folder: the checkpoint goes under `<out>/arms/<job id>/`. */
   out: string;
-  sets?: string[];
-  evalSets: { name: string; dataset: Dataset }[];
-  onStep: (step: number) => void;
+  backend: BackendInfo;
+  /** Called after every optimizer step. */
+  onProgress?: (p: JobProgress) => void;
 }
 
 /** Analytic model FLOPs of one training step: forward matmuls × 3. */
@@ -47,28 +36,33 @@ async function stepFlops(exp: Experiment): Promise<number> {
   }
 }
 
-/** The steps at which the curve is evaluated: every ⌈steps / points⌉ and the last. */
-export function curveEvery(steps: number, points: number): number {
-  return Math.max(1, Math.floor(steps / points));
+/** The eval split's test items: a subset seeded by the spec alone (the same items for every arm). */
+async function loadEvalSplit(s: JobEvalSplit, imageSize: number): Promise<{ name: string; dataset: Dataset }> {
+  const dataset = await loadDataset(s.spec, { split: 'test', imageSize, quiet: true });
+  if (s.size === undefined || s.size >= dataset.size) return { name: s.name, dataset };
+  return { name: s.name, dataset: subset(dataset, new Rng(s.subsetSeed).permutation(dataset.size).slice(0, s.size).sort((a, b) => a - b)) };
 }
 
-
-export async function runArm(preset: ComparePreset, setting: DataSetting, arm: Arm, seed: number, o: RunArmOptions): Promise<ArmRun> {
-  const config = armConfig(preset, setting, arm, seed, o.sets);
-  const label = armLabel(setting, arm.name);
-  const out = path.join(o.out, 'arms', `${label.replace(/[^\w@+.-]/g, '_')}-s${seed}`);
+/** Train and evaluate the job's arm × seed; its randomness comes from the spec alone. */
+export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord> {
+  const startedAt = new Date();
+  const { config, label, seed, arm } = spec;
+  const evalSets = [];
+  for (const s of spec.eval.splits) evalSets.push(await loadEvalSplit(s, spec.eval.imageSize));
+  const out = path.join(o.out, 'arms', jobIdOf(label, seed));
   // training time excludes the curve evaluations: the clock starts when training starts and every
   // evaluation's duration is taken off it. The last step's point is read off the final evaluation.
   const curve: { step: number; seconds: number; metrics: Record<string, Sample> }[] = [];
   let started = 0;
   let evalMs = 0;
-  const curveSplit = o.evalSets[0];
+  const curveSplit = evalSets[0];
+  const groups: readonly EvalGroup[] = spec.eval.curve.groups;
   const curveOf = (all: Record<string, Sample>) =>
-    Object.fromEntries(Object.entries(all).filter(([k]) => (CURVE_GROUPS as readonly string[]).includes(k.split('/')[0]) && k.split('/')[1] === curveSplit.name));
+    Object.fromEntries(Object.entries(all).filter(([k]) => (groups as readonly string[]).includes(k.split('/')[0]) && k.split('/')[1] === curveSplit.name));
   const evalHook = (exp: Experiment) => {
     started = Date.now();
     return {
-      every: curveEvery(config.train.steps, preset.curvePoints),
+      every: spec.eval.curve.every,
       run: async (step: number) => {
         const t0 = Date.now();
         const seconds = (t0 - started - evalMs) / 1000;
@@ -78,7 +72,7 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
         }
         const metrics = await evaluateModel({
           model: exp.model, tokenizer: exp.tokenizer, maxLen: config.data.maxLen, splits: [curveSplit], objectives: exp.objectives, seed,
-          groups: CURVE_GROUPS, reconstructionItems: CURVE_RECONSTRUCTION_ITEMS,
+          groups, reconstructionItems: spec.eval.curve.reconstructionItems,
         });
         curve.push({ step, seconds, metrics });
         evalMs += Date.now() - t0;
@@ -86,15 +80,16 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
       },
     };
   };
-  const { experiment, result } = await runTraining(config, { out, overwrite: true, onStep: o.onStep, evalHook });
+  const onStep = (step: number) => o.onProgress?.({ step, steps: config.train.steps });
+  const { experiment, result } = await runTraining(config, { out, overwrite: true, onStep, evalHook });
   try {
     const samples = await evaluateModel({
       model: experiment.model,
       tokenizer: experiment.tokenizer,
       maxLen: config.data.maxLen,
-      splits: o.evalSets,
+      splits: evalSets,
       objectives: experiment.objectives,
-      probe: { train: experiment.train, maxTrain: preset.probe.maxTrain, steps: preset.probe.steps },
+      probe: { train: experiment.train, maxTrain: spec.eval.probe.maxTrain, steps: spec.eval.probe.steps },
       seed,
     });
     const last = curve.at(-1);
@@ -103,7 +98,10 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
     const trainSeconds = Math.max(1e-9, result.seconds - evalMs / 1000);
     const trained = result.history.length * config.data.batchSize * config.train.accumulate;
     const curvePoints: CurvePoint[] = curve.map((p) => ({ ...p, flops: p.step * flopsPerStep }));
+    const finishedAt = new Date();
     return {
+      format: JOB_FORMAT,
+      spec,
       result: {
         name: label,
         objectives: arm.objectives.map((s) => ({ name: s.name, weight: s.weight ?? 1 })),
@@ -119,6 +117,14 @@ export async function runArm(preset: ComparePreset, setting: DataSetting, arm: A
         params: experiment.model.store.trainable().reduce((n, p) => n + p.variable.size, 0),
       },
       samples: { arm: label, seed, metrics: samples, curve: curvePoints },
+      timing: {
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+        backend: o.backend.backend,
+        host: os.hostname(),
+        pid: process.pid,
+      },
     };
   } finally {
     experiment.model.dispose();
