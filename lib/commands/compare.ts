@@ -1,8 +1,12 @@
-/** `mvlm compare [--preset smoke|quick|full] [--arms a,b,c] [--set key=value]... [--out DIR] [--quiet]` */
+/**
+ * `mvlm compare [--preset smoke|quick|full] [--arms a,b,c] [--set key=value]... [--out DIR] [--quiet]`
+ * `--queue redis://HOST:PORT`: the jobs run on `mvlm worker`s on any machine (lib/queue).
+ */
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { COMPARE_PRESETS, runCompare } from '../compare';
+import { runCompareOnQueue, stopOnSignals } from '../queue';
 import { resultsText } from '../report';
 import { collect, commandParser, runCommand, runs } from './program';
 
@@ -12,6 +16,7 @@ interface CompareOptions {
   set?: string[];
   out?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 export function compareParser(): Command {
@@ -20,7 +25,8 @@ export function compareParser(): Command {
     .option('--arms <a,b,c>', 'run only these arms (comma-separated)')
     .option('--set <key=value>', 'override one config key in every arm (repeatable)', collect)
     .option('--out <dir>', 'report folder (default runs/compare-TIME)')
-    .option('--quiet', 'one line per arm instead of a progress bar');
+    .option('--quiet', 'one line per arm instead of a progress bar')
+    .option('--queue <url>', 'run the jobs on `mvlm worker`s through this Redis (redis://HOST:PORT)');
   return runs(cmd, compare);
 }
 
@@ -33,14 +39,9 @@ async function compare(values: CompareOptions): Promise<number> {
   const preset = values.preset;
   const out = values.out ?? path.join('runs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const t0 = Date.now();
-  const { results, reportPath } = await runCompare({
-    preset,
-    out,
-    arms: values.arms?.split(',').map((a) => a.trim()).filter(Boolean),
-    sets: values.set,
-    backend,
-    quiet: values.quiet,
-  });
+  const study = { preset, out, arms: values.arms?.split(',').map((a) => a.trim()).filter(Boolean), sets: values.set, quiet: values.quiet };
+  const stop = values.queue ? stopOnSignals() : null;
+  const { results, reportPath } = await (values.queue ? runCompareOnQueue({ ...study, url: values.queue, signal: stop?.signal }) : runCompare({ ...study, backend })).finally(() => stop?.release());
   console.log('');
   console.log(resultsText(results));
   console.log('\nFindings (paired differences, 95 % intervals; * = the interval excludes 0):');

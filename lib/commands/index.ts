@@ -7,6 +7,7 @@ import { evalParser } from './eval';
 import { infoParser } from './info';
 import { trainParser } from './train';
 import { useParser } from './use';
+import { workerParser } from './worker';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, compareParser, workerParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

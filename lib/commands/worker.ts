@@ -4,7 +4,7 @@
  * SIGTERM: running jobs finish first; a second signal ends at once, and their jobs go to other workers).
  */
 import { Command } from 'commander';
-import { DEFAULT_STALL_POLICY, runWorker } from '../queue';
+import { DEFAULT_STALL_POLICY, runWorker, stopOnSignals } from '../queue';
 import { interruptExitCode } from '../run';
 import { commandParser, integer, runCommand, runs } from './program';
 
@@ -31,15 +31,7 @@ export function workerCommand(args: string[]): Promise<number> {
 }
 
 async function worker(values: WorkerCliOptions): Promise<number> {
-  const stop = new AbortController();
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const release = () => signals.forEach((s) => process.removeListener(s, handlers[s]));
-  const on = (name: string) => () => {
-    release(); // a second signal gets the default action
-    stop.abort(name);
-  };
-  const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
-  signals.forEach((s) => process.on(s, handlers[s]));
+  const stop = stopOnSignals();
   try {
     await runWorker({
       url: values.queue,
@@ -49,7 +41,7 @@ async function worker(values: WorkerCliOptions): Promise<number> {
       signal: stop.signal,
     });
   } finally {
-    release();
+    stop.release();
   }
   return stop.signal.aborted ? interruptExitCode(String(stop.signal.reason)) : 0;
 }

@@ -17,15 +17,16 @@ function exotic(v: number): string | undefined {
   return undefined;
 }
 
-/** JSON text of a spec or record (one line), every number kept exactly. */
-export function toJobJson(value: JobSpec | JobRecord): string {
+/** JSON text of a spec or record (or any JSON value), one line, every number kept exactly. */
+export function toJobJson(value: JobSpec | JobRecord | object): string {
   return JSON.stringify(value, (_k, v) => {
     const tag = typeof v === 'number' ? exotic(v) : undefined;
     return tag === undefined ? v : { [TAG]: tag };
   });
 }
 
-function parseTagged(text: string, what: string): unknown {
+/** JSON text written by toJobJson, every number back as it was. */
+export function parseTagged(text: string, what: string): unknown {
   try {
     return JSON.parse(text, (_k, v) => {
       if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v[TAG] === 'string') return Number(v[TAG]);

@@ -3,7 +3,8 @@
  * ioredis reconnects forever by default; here the first connection fails at once with the URL in the
  * message, and a connection lost later is retried for a bounded time, then given up (`onGiveUp`).
  */
-import IORedis, { RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 
 /** Reconnect attempts after a lost connection before the process gives up (≈ 30 s with the delays below). */
 export const RECONNECT_ATTEMPTS = 20;
@@ -50,13 +51,14 @@ export function unreachable(server: QueueServer, cause: unknown): Error {
 
 /** Connect once without retrying and PING; throws `unreachable` on failure. */
 export async function checkReachable(server: QueueServer): Promise<void> {
-  const client = new IORedis({ ...server.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-  client.on('error', () => {}); // reported through the rejected connect below
+  const client = new Redis({ ...server.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  let cause: Error | undefined; // the socket's error (ECONNREFUSED, ENOTFOUND), not ioredis's "Connection is closed"
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw unreachable(server, e);
+    throw unreachable(server, cause ?? e);
   } finally {
     client.disconnect();
   }

@@ -53,9 +53,12 @@ export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> 
   connectionLost.catch(() => {});
   const connection = () => bullConnection(server, lost);
   const redis = new Redis(connection());
-  const queue = new Queue<QueuedJobData, string>(name, { connection: connection() });
+  const queue = new Queue<QueuedJobData, string, string>(name, { connection: connection() });
   const events = new QueueEvents(name, { connection: connection() });
-  for (const c of [redis, queue, events]) c.on('error', () => {}); // bounded reconnects, then `lost`
+  // connection errors: bounded reconnects, then `lost`
+  redis.on('error', () => {});
+  queue.on('error', () => {});
+  events.on('error', () => {});
   const started = new Set<string>();
   let renew: NodeJS.Timeout | undefined;
   let hint: NodeJS.Timeout | undefined;

@@ -4,3 +4,4 @@ export * from './study_queue';
 export * from './coordinator';
 export * from './worker';
 export * from './run_study';
+export * from './signals';

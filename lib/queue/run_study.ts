@@ -3,7 +3,9 @@
  * land in `<out>/jobs/` as each job ends, as in a local run, so a rerun with the same --out reuses
  * them, and results.json and the report are written by the same collect.
  */
-import { type CompareResults, type JobRecord, StudyProgress, collectStudy, finishedRecord, planStudy, writeJobRecord } from '../compare';
+import { type JobRecord, collectStudy, finishedRecord, planStudy, writeJobRecord } from '../compare';
+import { StudyProgress } from '../compare/progress';
+import type { CompareResults } from '../report';
 import { runJobsOnQueue } from './coordinator';
 
 export interface QueueCompareOptions {

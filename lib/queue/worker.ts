@@ -87,7 +87,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         }
         const runDir = jobRunDir(studyOut, spec);
         const resume = fs.existsSync(runDir) && listCheckpoints(runDir).length > 0;
-        log(`worker: ${spec.id} ${resume ? `resumes from ${path.basename(listCheckpoints(runDir).at(-1)!)}` : 'starts'} (attempt ${job.attemptsStarted}, ${runDir})`);
+        log(`worker: ${spec.id} ${resume ? `resumes from ${path.basename(listCheckpoints(runDir).at(-1)!.dir)}` : 'starts'} (attempt ${job.attemptsStarted}, ${runDir})`);
         const thread = runJobInThread({ spec: job.data.spec, what: `job ${spec.id}`, out: studyOut, resume }, (p) => void job.updateProgress({ ...p }).catch(() => {}));
         threads.add(thread);
         try {
