@@ -50,15 +50,15 @@ export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> 
   const name = studyQueueName(o.specs[0].study.id);
   let lost!: (e: Error) => void;
   const connectionLost = new Promise<never>((_, reject) => (lost = reject));
-  connectionLost.catch(() => {});
+  connectionLost.catch(() => undefined);
   const connection = () => bullConnection(server, lost);
   const redis = new Redis(connection());
   const queue = new Queue<QueuedJobData, string, string>(name, { connection: connection() });
   const events = new QueueEvents(name, { connection: connection() });
   // connection errors: bounded reconnects, then `lost`
-  redis.on('error', () => {});
-  queue.on('error', () => {});
-  events.on('error', () => {});
+  redis.on('error', () => undefined);
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
   const started = new Set<string>();
   let renew: NodeJS.Timeout | undefined;
   let hint: NodeJS.Timeout | undefined;
@@ -80,7 +80,7 @@ export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> 
       o.specs.map((s) => ({ name: s.id, data: { spec: toJobJson(s) }, opts: { jobId: s.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: RETRY_DELAY_MS } } })),
     );
     await listStudy(redis, name);
-    renew = setInterval(() => void listStudy(redis, name).catch(() => {}), LISTING_RENEW_MS);
+    renew = setInterval(() => void listStudy(redis, name).catch(() => undefined), LISTING_RENEW_MS);
     log(`queue: ${jobs.length} jobs on ${name} at ${server.url}; workers: mvlm worker --queue ${server.url}`);
     hint = setTimeout(() => {
       if (started.size === 0) log(`queue: no worker has taken a job yet; start one on each machine: mvlm worker --queue ${server.url} [--out DIR]`);
@@ -102,9 +102,9 @@ export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> 
   } finally {
     clearInterval(renew);
     clearTimeout(hint);
-    await unlistStudy(redis, name).catch(() => {});
+    await unlistStudy(redis, name).catch(() => undefined);
     await queue.obliterate({ force: true }).catch((e) => log(`queue: could not remove ${name}: ${(e as Error).message}`));
-    await Promise.all([events.close(), queue.close()]).catch(() => {});
+    await Promise.all([events.close(), queue.close()]).catch(() => undefined);
     redis.disconnect();
   }
 }

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { jobRunDir, parseJobSpec } from '../compare';
+import { type JobProgress, jobRunDir, parseJobSpec } from '../compare';
 import { listCheckpoints } from '../train';
 import { bullConnection, checkReachable, parseQueueUrl } from './connection';
 import { isTransient } from './failures';
@@ -32,6 +32,8 @@ export interface WorkerOptions {
   log?: (msg: string) => void;
 }
 
+const PROGRESS_MS = 250;
+
 /** What a queued job carries: its spec as exact JSON text (toJobJson). */
 export interface QueuedJobData {
   spec: string;
@@ -49,7 +51,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** The error BullMQ records for a failed job: permanent ones as UnrecoverableError (no retry). */
-function jobFailure(e: unknown): Error {
+export function jobFailure(e: unknown): Error {
   const code = e instanceof JobError ? e.code : (e as NodeJS.ErrnoException)?.code;
   const message = (e as Error)?.message ?? String(e);
   return isTransient(code) ? new Error(`${message} [${code}: retried]`) : new UnrecoverableError(message);
@@ -66,7 +68,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     lost = e;
   };
   const redis = new Redis(bullConnection(server, giveUp));
-  redis.on('error', () => {}); // reconnects are bounded by bullConnection; giving up ends the loop
+  redis.on('error', () => undefined); // reconnects are bounded by bullConnection; giving up ends the loop
   const threads = new Set<JobThread>();
   log(`worker: waiting for studies on ${server.url} (concurrency ${o.concurrency}, checkpoints under ${o.out})`);
   try {
@@ -88,7 +90,13 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         const runDir = jobRunDir(studyOut, spec);
         const resume = fs.existsSync(runDir) && listCheckpoints(runDir).length > 0;
         log(`worker: ${spec.id} ${resume ? `resumes from ${path.basename(listCheckpoints(runDir).at(-1)!.dir)}` : 'starts'} (attempt ${job.attemptsStarted}, ${runDir})`);
-        const thread = runJobInThread({ spec: job.data.spec, what: `job ${spec.id}`, out: studyOut, resume }, (p) => void job.updateProgress({ ...p }).catch(() => {}));
+        let sent = 0; // progress goes to Redis at most every PROGRESS_MS (and at the last step)
+        const onProgress = (p: JobProgress) => {
+          if (p.step < p.steps && Date.now() - sent < PROGRESS_MS) return;
+          sent = Date.now();
+          job.updateProgress({ ...p }).catch(() => undefined);
+        };
+        const thread = runJobInThread({ spec: job.data.spec, what: `job ${spec.id}`, out: studyOut, resume }, onProgress);
         threads.add(thread);
         try {
           const record = await thread.result;
@@ -103,7 +111,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       };
       log(`worker: study ${queue}`);
       const worker = new Worker<QueuedJobData, string>(queue, processJob, { connection: bullConnection(server, giveUp), concurrency: o.concurrency, ...stall });
-      worker.on('error', () => {}); // connection trouble: bounded reconnects, then giveUp
+      worker.on('error', () => undefined); // connection trouble: bounded reconnects, then giveUp
       // work on this study while it is listed (its coordinator alive and waiting)
       while (!o.signal?.aborted && !lost && (await liveStudies(redis).catch(() => [queue])).includes(queue)) await sleep(o.pollMs ?? 1000, o.signal);
       if (o.signal?.aborted) {
