@@ -7,12 +7,11 @@
  * the newest good one; on other storage it starts afresh. Errors that another attempt cannot fix
  * (see failures.ts) fail the job at once (UnrecoverableError).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type JobProgress, jobRunDir, parseJobSpec } from '../compare';
-import { listCheckpoints } from '../train';
+import { resumableStep } from '../compare/job_resume';
 import { bullConnection, checkReachable, parseQueueUrl } from './connection';
 import { isTransient } from './failures';
 import { JobError, runJobInThread, type JobThread } from './run_in_thread';
@@ -85,18 +84,19 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         try {
           spec = parseJobSpec(job.data.spec, `job ${job.id} of ${queue}`);
         } catch (e) {
+          log(`worker: job ${job.id} failed: ${(e as Error).message}`);
           throw new UnrecoverableError((e as Error).message);
         }
         const runDir = jobRunDir(studyOut, spec);
-        const resume = fs.existsSync(runDir) && listCheckpoints(runDir).length > 0;
-        log(`worker: ${spec.id} ${resume ? `resumes from ${path.basename(listCheckpoints(runDir).at(-1)!.dir)}` : 'starts'} (attempt ${job.attemptsStarted}, ${runDir})`);
+        const from = resumableStep(runDir); // a retried job's checkpoint, when the storage is shared
+        log(`worker: ${spec.id} ${from !== null ? `resumes from step ${from}` : 'starts'} (attempt ${job.attemptsStarted}, ${runDir})`);
         let sent = 0; // progress goes to Redis at most every PROGRESS_MS (and at the last step)
         const onProgress = (p: JobProgress) => {
           if (p.step < p.steps && Date.now() - sent < PROGRESS_MS) return;
           sent = Date.now();
           job.updateProgress({ ...p }).catch(() => undefined);
         };
-        const thread = runJobInThread({ spec: job.data.spec, what: `job ${spec.id}`, out: studyOut, resume }, onProgress);
+        const thread = runJobInThread({ spec: job.data.spec, what: `job ${spec.id}`, out: studyOut, resume: true }, onProgress);
         threads.add(thread);
         try {
           const record = await thread.result;
