@@ -7,4 +7,6 @@ export * from './curve';
 export * from './plan';
 export * from './run_job';
 export * from './collect';
+export * from './run_jobs';
+export * from './job_pool';
 export * from './run_compare';

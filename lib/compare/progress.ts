@@ -53,6 +53,12 @@ export class StudyProgress {
     else console.log(line);
   }
 
+  /** A line above the bars (or on stderr off a terminal). */
+  log(line: string): void {
+    if (this.bars) this.bars.log(`${line}\n`);
+    else console.error(line);
+  }
+
   stop(): void {
     this.bars?.stop();
   }

@@ -3,17 +3,16 @@
  * each evaluated on one protocol during training (learning curves) and at the end, then the
  * statistics (intervals, paired differences, findings) and the report: results.json, results.md,
  * SVG plots and report.html.
- *   plan (planStudy: job specs) -> run (runJob per spec, here or in child processes; records to
- *   <out>/jobs/) -> collect (collectStudy: records to results.json and the report).
+ *   plan (planStudy: job specs) -> run (runJobs: runJob per spec, here or in N child processes;
+ *   records to <out>/jobs/) -> collect (collectStudy: records to results.json and the report).
  */
+import * as os from 'os';
 import { BackendInfo } from '../backend';
 import type { CompareResults } from '../report';
 import { collectStudy } from './collect';
-import type { JobRecord, JobSpec } from './job';
-import { finishedRecord, writeJobRecord } from './job_store';
+import { inChildren } from './job_pool';
 import { planStudy } from './plan';
-import { StudyProgress } from './progress';
-import { runJob } from './run_job';
+import { inProcess, runJobs } from './run_jobs';
 
 export interface CompareOptions {
   preset: string;
@@ -24,42 +23,31 @@ export interface CompareOptions {
   sets?: string[];
   backend: BackendInfo;
   quiet?: boolean;
+  /** Child processes running jobs (default: the number of cores); 1 runs them in this process. */
+  jobs?: number;
+  /** Environment of the child processes (default: this process's). */
+  childEnv?: NodeJS.ProcessEnv;
 }
 
-export interface RunJobsOptions {
-  out: string;
-  backend: BackendInfo;
-  quiet?: boolean;
+export interface CompareRun {
+  results: CompareResults;
+  reportPath: string;
+  /** Jobs whose record an earlier run with the same out folder wrote. */
+  reused: string[];
 }
 
-/**
- * Run every spec whose record is not already under `out/jobs/` (reused ones are reported), write
- * each record as it finishes, and return all records in spec order.
- */
-export async function runJobsHere(specs: JobSpec[], o: RunJobsOptions): Promise<{ records: JobRecord[]; reused: string[] }> {
-  const progress = new StudyProgress(specs, { quiet: o.quiet });
-  const records: JobRecord[] = [];
-  const reused: string[] = [];
-  try {
-    for (const spec of specs) {
-      const old = finishedRecord(o.out, spec);
-      if (old) reused.push(spec.id);
-      else progress.start(spec);
-      const record = old ?? (await runJob(spec, { out: o.out, backend: o.backend, onProgress: (p) => progress.update(spec, p) }));
-      if (!old) writeJobRecord(o.out, record);
-      progress.finish(spec, record, !!old);
-      records.push(record);
-    }
-  } finally {
-    progress.stop();
-  }
-  return { records, reused };
+/** The default of --jobs: one child process per core. */
+export function defaultJobs(): number {
+  return os.availableParallelism();
 }
 
 /** Run the study; writes the records and the report into `o.out` and returns the results. */
-export async function runCompare(o: CompareOptions): Promise<{ results: CompareResults; reportPath: string; reused: string[] }> {
+export async function runCompare(o: CompareOptions): Promise<CompareRun> {
   const specs = planStudy({ preset: o.preset, arms: o.arms, sets: o.sets });
   const createdAt = new Date().toISOString();
-  const { records, reused } = await runJobsHere(specs, o);
+  const jobs = o.jobs ?? defaultJobs();
+  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new Error(`compare: jobs must be an integer >= 1, got ${jobs}`);
+  const runner = jobs === 1 ? inProcess(o.out, o.backend) : inChildren({ out: o.out, jobs, env: o.childEnv });
+  const { records, reused } = await runJobs(specs, { out: o.out, runner, quiet: o.quiet });
   return { ...(await collectStudy(records, { out: o.out, createdAt })), reused };
 }

@@ -6,25 +6,15 @@
  */
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type JobProgress, type JobRecord, type JobSpec, parseJobRecord, toJobJson } from '../compare';
+import { type JobEvents, JobFailedError, type JobProgress, type JobRunner, type JobSpec, parseJobRecord, toJobJson } from '../compare';
 import { bullConnection, checkReachable, parseQueueUrl } from './connection';
 import { JOB_ATTEMPTS, RETRY_DELAY_MS } from './failures';
 import { LISTING_RENEW_MS, listStudy, studyQueueName, unlistStudy } from './study_queue';
 import type { QueuedJobData } from './worker';
 
-/** What the coordinator tells about jobs as they move (StudyProgress fits). */
-export interface QueueProgress {
-  start(spec: JobSpec): void;
-  update(spec: JobSpec, p: JobProgress): void;
-  finish(spec: JobSpec, record: JobRecord): void;
-}
-
-export interface QueueJobsOptions {
+export interface QueueOptions {
   url: string;
-  specs: JobSpec[];
-  progress?: QueueProgress;
-  /** Each record as it arrives (e.g. to write it to disk). */
-  onRecord?: (record: JobRecord) => void;
+  /** Where the coordinator's lines go (default: the runner's events.log). */
   log?: (msg: string) => void;
   /** Stop waiting when aborted (the queue is removed; running jobs are abandoned). */
   signal?: AbortSignal;
@@ -41,43 +31,48 @@ function aborted(signal: AbortSignal | undefined): Promise<never> {
   });
 }
 
-/** Enqueue `specs`, wait for all of them, and return their records in spec order. */
-export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> {
-  const log = o.log ?? ((msg: string) => console.error(msg));
+/** A runner (lib/compare/run_jobs.ts) that runs the jobs on the workers of a Redis. */
+export function onQueue(o: QueueOptions): JobRunner {
+  return (specs, events) => runJobsOnQueue(specs, events, o);
+}
+
+/** Enqueue `specs`, report their progress and records through `events`, until all are done or one failed. */
+export async function runJobsOnQueue(specs: JobSpec[], events: JobEvents, o: QueueOptions): Promise<void> {
+  const log = o.log ?? events.log;
   const server = parseQueueUrl(o.url);
   await checkReachable(server);
-  const specs = new Map(o.specs.map((s) => [s.id, s]));
-  const name = studyQueueName(o.specs[0].study.id);
+  const byId = new Map(specs.map((s) => [s.id, s]));
+  const name = studyQueueName(specs[0].study.id);
   let lost!: (e: Error) => void;
   const connectionLost = new Promise<never>((_, reject) => (lost = reject));
   connectionLost.catch(() => undefined);
   const connection = () => bullConnection(server, lost);
   const redis = new Redis(connection());
   const queue = new Queue<QueuedJobData, string, string>(name, { connection: connection() });
-  const events = new QueueEvents(name, { connection: connection() });
+  const queueEvents = new QueueEvents(name, { connection: connection() });
   // connection errors: bounded reconnects, then `lost`
   redis.on('error', () => undefined);
   queue.on('error', () => undefined);
-  events.on('error', () => undefined);
+  queueEvents.on('error', () => undefined);
   const started = new Set<string>();
   let renew: NodeJS.Timeout | undefined;
   let hint: NodeJS.Timeout | undefined;
   try {
-    await events.waitUntilReady();
-    events.on('active', ({ jobId }) => {
-      const spec = specs.get(jobId);
+    await queueEvents.waitUntilReady();
+    queueEvents.on('active', ({ jobId }) => {
+      const spec = byId.get(jobId);
       if (spec && !started.has(jobId)) {
         started.add(jobId);
-        o.progress?.start(spec);
+        events.start(spec);
       }
     });
-    events.on('progress', ({ jobId, data }) => {
-      const spec = specs.get(jobId);
-      if (spec && typeof data === 'object') o.progress?.update(spec, data as unknown as JobProgress);
+    queueEvents.on('progress', ({ jobId, data }) => {
+      const spec = byId.get(jobId);
+      if (spec && typeof data === 'object') events.progress(spec, data as unknown as JobProgress);
     });
-    events.on('stalled', ({ jobId }) => log(`queue: job ${jobId} lost its worker (no lock renewal); back in the queue for another worker`));
+    queueEvents.on('stalled', ({ jobId }) => log(`queue: job ${jobId} lost its worker (no lock renewal); back in the queue for another worker`));
     const jobs: Job<QueuedJobData, string>[] = await queue.addBulk(
-      o.specs.map((s) => ({ name: s.id, data: { spec: toJobJson(s) }, opts: { jobId: s.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: RETRY_DELAY_MS } } })),
+      specs.map((s) => ({ name: s.id, data: { spec: toJobJson(s) }, opts: { jobId: s.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: RETRY_DELAY_MS } } })),
     );
     await listStudy(redis, name);
     renew = setInterval(() => void listStudy(redis, name).catch(() => undefined), LISTING_RENEW_MS);
@@ -86,25 +81,22 @@ export async function runJobsOnQueue(o: QueueJobsOptions): Promise<JobRecord[]> 
       if (started.size === 0) log(`queue: no worker has taken a job yet; start one on each machine: mvlm worker --queue ${server.url} [--out DIR]`);
     }, o.idleHintMs ?? 15000);
     const finished = jobs.map(async (job) => {
-      const spec = specs.get(job.id!)!;
+      const spec = byId.get(job.id!)!;
       let text: string;
       try {
-        text = await job.waitUntilFinished(events);
+        text = await job.waitUntilFinished(queueEvents);
       } catch (e) {
-        throw new Error(`job ${spec.id} failed: ${(e as Error).message}`);
+        throw new JobFailedError(spec, (e as Error).message);
       }
-      const record = parseJobRecord(text, `record of job ${spec.id} from ${name}`);
-      o.progress?.finish(spec, record);
-      o.onRecord?.(record);
-      return record;
+      events.done(parseJobRecord(text, `record of job ${spec.id} from ${name}`));
     });
-    return await Promise.race([Promise.all(finished), connectionLost, aborted(o.signal)]);
+    await Promise.race([Promise.all(finished), connectionLost, aborted(o.signal)]);
   } finally {
     clearInterval(renew);
     clearTimeout(hint);
     await unlistStudy(redis, name).catch(() => undefined);
     await queue.obliterate({ force: true }).catch((e) => log(`queue: could not remove ${name}: ${(e as Error).message}`));
-    await Promise.all([events.close(), queue.close()]).catch(() => undefined);
+    await Promise.all([queueEvents.close(), queue.close()]).catch(() => undefined);
     redis.disconnect();
   }
 }

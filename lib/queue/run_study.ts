@@ -1,12 +1,10 @@
 /**
- * `mvlm compare --queue`: the local study's plan and collect, with the run step on a queue. Records
- * land in `<out>/jobs/` as each job ends, as in a local run, so a rerun with the same --out reuses
- * them, and results.json and the report are written by the same collect.
+ * `mvlm compare --queue`: the local study's plan, run and collect (lib/compare/run_compare.ts) with
+ * the queue as the runner. Records land in `<out>/jobs/` as each job ends, as in a local run, so a
+ * rerun with the same --out reuses them, and results.json and the report come from the same collect.
  */
-import { type JobRecord, collectStudy, finishedRecord, planStudy, writeJobRecord } from '../compare';
-import { StudyProgress } from '../compare/progress';
-import type { CompareResults } from '../report';
-import { runJobsOnQueue } from './coordinator';
+import { type CompareRun, collectStudy, planStudy, runJobs } from '../compare';
+import { onQueue } from './coordinator';
 
 export interface QueueCompareOptions {
   url: string;
@@ -15,30 +13,15 @@ export interface QueueCompareOptions {
   arms?: string[];
   sets?: string[];
   quiet?: boolean;
+  /** Stop waiting (and remove the queue) when aborted. */
   signal?: AbortSignal;
+  /** Where the coordinator's lines go (default: above the progress display). */
   log?: (msg: string) => void;
 }
 
-export async function runCompareOnQueue(o: QueueCompareOptions): Promise<{ results: CompareResults; reportPath: string; reused: string[] }> {
+export async function runCompareOnQueue(o: QueueCompareOptions): Promise<CompareRun> {
   const specs = planStudy({ preset: o.preset, arms: o.arms, sets: o.sets });
   const createdAt = new Date().toISOString();
-  const progress = new StudyProgress(specs, { quiet: o.quiet });
-  const records: JobRecord[] = [];
-  const reused: string[] = [];
-  try {
-    for (const spec of specs) {
-      const old = finishedRecord(o.out, spec);
-      if (!old) continue;
-      reused.push(spec.id);
-      records.push(old);
-      progress.finish(spec, old, true);
-    }
-    const todo = specs.filter((s) => !reused.includes(s.id));
-    if (todo.length > 0) {
-      records.push(...(await runJobsOnQueue({ url: o.url, specs: todo, progress, onRecord: (r) => writeJobRecord(o.out, r), signal: o.signal, log: o.log })));
-    }
-  } finally {
-    progress.stop();
-  }
+  const { records, reused } = await runJobs(specs, { out: o.out, runner: onQueue({ url: o.url, signal: o.signal, log: o.log }), quiet: o.quiet });
   return { ...(await collectStudy(records, { out: o.out, createdAt })), reused };
 }

@@ -15,7 +15,7 @@ describe('experiment: mvlm compare --preset smoke', function () {
 
   it('trains and evaluates every arm, and writes results.json, results.md, plots and report.html', async () => {
     const backend = await initBackend();
-    const { results, reportPath } = await expectNoLeak(() => runCompare({ preset: 'smoke', out, backend, quiet: true }));
+    const { results, reportPath } = await expectNoLeak(() => runCompare({ preset: 'smoke', out, backend, quiet: true, jobs: 1 }));
     const names = results.arms.map((a) => a.name);
     const runnable = ARMS.filter((a) => ARM_REQUIREMENTS[a.name]?.().ok ?? true);
     for (const arm of runnable) expect(names).to.include(arm.name);

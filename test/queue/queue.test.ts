@@ -158,12 +158,13 @@ describeNeeding(REDIS, 'queue: mvlm compare --queue and mvlm worker on a real Re
     // a dataset that does not exist: the plan accepts it, the worker's job fails on it
     const args = ['--queue', redis.url, '--preset', 'smoke', '--arms', 'mae', '--set', 'data.train=emoji:nosuchstyle', '--quiet', '--out', path.join(tmp, 'bad')];
     const { result: bad } = await captured(() => rejection(compareCommand(args)));
-    expect(bad.message).to.match(/job mae-s0 failed: [\s\S]*nosuchstyle/);
+    expect(bad.message).to.match(/job mae-s0 \(arm mae, seed 0\) failed: [\s\S]*nosuchstyle/);
     // an option no config has: refused by the worker's spec check
     const [spec] = planStudy({ preset: 'smoke', arms: ['mae'] });
     (spec.config.train as Record<string, unknown>).bogusOption = 1;
-    const unknown = await rejection(runJobsOnQueue({ url: redis.url, specs: [spec], log: () => undefined }));
-    expect(unknown.message).to.match(/job mae-s0 failed: [\s\S]*bogusOption/);
+    const quiet = { start: () => undefined, progress: () => undefined, done: () => undefined, log: () => undefined };
+    const unknown = await rejection(runJobsOnQueue([spec], quiet, { url: redis.url }));
+    expect(unknown.message).to.match(/job mae-s0 \(arm mae, seed 0\) failed: [\s\S]*bogusOption/);
     await until('the worker to log both failures', () => ((w.log().match(/mae-s0 failed/g) ?? []).length >= 2 ? true : undefined), 30000);
     expect((w.log().match(/mae-s0 failed/g) ?? []).length, w.log()).to.equal(2); // once per study
   });
