@@ -22,6 +22,18 @@ export interface QueueOptions {
   idleHintMs?: number;
 }
 
+/** How long the coordinator waits for the workers to leave its unlisted queue before removing it. */
+const LEAVE_MS = 10000;
+
+/**
+ * Wait until no worker is connected to `queue` (they leave within a poll once it is unlisted), so
+ * none writes to it after it is removed; give up after `ms`.
+ */
+async function workersGone(queue: Queue, ms: number): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms && (await queue.getWorkersCount().catch(() => 0)) > 0) await new Promise((r) => setTimeout(r, 200));
+}
+
 /** A promise that rejects when `signal` aborts. */
 function aborted(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
@@ -95,6 +107,7 @@ export async function runJobsOnQueue(specs: JobSpec[], events: JobEvents, o: Que
     clearInterval(renew);
     clearTimeout(hint);
     await unlistStudy(redis, name).catch(() => undefined);
+    await workersGone(queue, LEAVE_MS);
     await queue.obliterate({ force: true }).catch((e) => log(`queue: could not remove ${name}: ${(e as Error).message}`));
     await Promise.all([queueEvents.close(), queue.close()]).catch(() => undefined);
     redis.disconnect();

@@ -106,26 +106,30 @@ describeNeeding(REDIS, 'queue: mvlm compare --queue and mvlm worker on a real Re
     // an earlier coordinator's queue with a job of the same id (and a listing that expired): never mixed in
     const client = new Redis(redis.url);
     const stale = new Queue('mvlm-smoke-00000000-20200101000000-aaaaaa', { connection: { host: '127.0.0.1', port: redis.port } });
-    await stale.add('mae-s0', { spec: 'not a spec' }, { jobId: 'mae-s0' });
-    await client.zadd(STUDIES_KEY, Date.now() - 1000, stale.name);
-    worker(path.join(tmp, 'w1'));
-    const out = path.join(tmp, 'queued');
-    const { result: code, out: printed } = await captured(() => compareCommand(['--queue', redis.url, ...STUDY_ARGS, '--out', out]));
-    expect(code).to.equal(0);
-    expect(printed).to.include('report:');
-    const queued = readResults(path.join(out, 'results.json'));
-    expect(queued.arms.map((a) => a.name)).to.deep.equal(['mae', 'mlm+mae']);
-    expect(numbers(queued)).to.deep.equal(numbers(await local()));
-    expect(fs.readdirSync(path.join(out, 'jobs')).sort()).to.deep.equal(['mae-s0.json', 'mlm+mae-s0.json']);
-    // the coordinator removed its queue and listing; the stale queue's job still waits, untouched
-    await stopWorker(workers[0]);
-    expect(await stale.getJobCountByTypes('wait')).to.equal(1);
-    const keys = await client.keys('bull:*');
-    expect(keys.filter((k) => !k.startsWith(`bull:${stale.name}:`))).to.deep.equal([]);
-    expect(await client.zrange(STUDIES_KEY, 0, -1)).to.deep.equal([]);
-    await stale.obliterate({ force: true });
-    await stale.close();
-    client.disconnect();
+    try {
+      await stale.add('mae-s0', { spec: 'not a spec' }, { jobId: 'mae-s0' });
+      await client.zadd(STUDIES_KEY, Date.now() - 1000, stale.name);
+      const w = worker(path.join(tmp, 'w1'));
+      const out = path.join(tmp, 'queued');
+      const { result: code, out: printed } = await captured(() => compareCommand(['--queue', redis.url, ...STUDY_ARGS, '--out', out]));
+      expect(code).to.equal(0);
+      expect(printed).to.include('report:');
+      const queued = readResults(path.join(out, 'results.json'));
+      expect(queued.arms.map((a) => a.name)).to.deep.equal(['mae', 'mlm+mae']);
+      expect(numbers(queued)).to.deep.equal(numbers(await local()));
+      expect(fs.readdirSync(path.join(out, 'jobs')).sort()).to.deep.equal(['mae-s0.json', 'mlm+mae-s0.json']);
+      // the coordinator removed its queue and listing (after its worker left); the stale queue's job still waits, untouched
+      await until('the worker to leave the ended study', () => (/study mvlm-smoke-\w+-\d+-\w+ ended/.test(w.log()) ? true : undefined), 10000);
+      expect(await stale.getJobCountByTypes('wait')).to.equal(1);
+      const keys = await client.keys('bull:*');
+      expect(keys.filter((k) => !k.startsWith(`bull:${stale.name}:`))).to.deep.equal([]);
+      expect(await client.zrange(STUDIES_KEY, 0, -1)).to.deep.equal([]);
+      await stopWorker(w);
+    } finally {
+      await stale.obliterate({ force: true });
+      await stale.close();
+      client.disconnect();
+    }
   });
 
   it('a worker SIGKILLed mid-job: the job goes to a second worker, resumes from the checkpoint on shared storage, and the results equal the local run', async () => {
