@@ -50,9 +50,14 @@ export function collectStatistics(input: CollectInput): StudyStatistics {
 export function orderRecords(records: JobRecord[]): JobRecord[] {
   if (records.length === 0) throw new Error('collect: no job records');
   const study = records[0].spec.study;
+  const studies = new Map<string, number>();
+  for (const r of records) studies.set(r.spec.study.id, (studies.get(r.spec.study.id) ?? 0) + 1);
+  if (studies.size > 1) {
+    const list = [...studies].map(([id, n]) => `${id} (${n} records)`).join(', ');
+    throw new Error(`collect: records of ${studies.size} studies: ${list}; collect one study's records at a time`);
+  }
   const byId = new Map<string, JobRecord>();
   for (const r of records) {
-    if (r.spec.study.id !== study.id) throw new Error(`collect: job ${r.spec.id} belongs to study ${r.spec.study.id}, the others to ${study.id}`);
     if (byId.has(r.spec.id)) throw new Error(`collect: job ${r.spec.id} has two records`);
     byId.set(r.spec.id, r);
   }

@@ -5,6 +5,7 @@
 import { hashString } from '../random';
 import { ARMS, ARM_REQUIREMENTS, armByName } from './arms';
 import { JOB_FORMAT, type JobSpec, jobIdOf, type StudyInfo } from './job';
+import { parseTagged, toJobJson } from './job_json';
 import { COMPARE_PRESETS, ComparePreset, DataSetting, armConfig, armLabel } from './presets';
 import { CURVE_GROUPS, CURVE_RECONSTRUCTION_ITEMS, curveEvery } from './curve';
 
@@ -75,5 +76,6 @@ export function planStudy(o: StudyOptions): JobSpec[] {
   // the id hashes everything the jobs do, so a changed plan never reuses an old plan's records
   const id = `${preset.name}-${(hashString(JSON.stringify({ header, jobs })) >>> 0).toString(16).padStart(8, '0')}`;
   const study: StudyInfo = { id, ...header };
-  return jobs.map((j, index) => ({ format: JOB_FORMAT, study, index, ...j }));
+  // as JSON holds them (no undefined keys), so a spec equals itself read back from a file or a queue
+  return jobs.map((j, index) => parseTagged(toJobJson({ format: JOB_FORMAT, study, index, ...j }), 'job spec') as JobSpec);
 }

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { initBackend } from '../../lib/backend';
 import { compareCommand } from '../../lib/commands/compare';
-import { runJobCommand } from '../../lib/commands/run_job';
-import { type JobRecord, jobRecordPath, parseJobRecord, parseJobSpec, planStudy, runCompare, toJobJson } from '../../lib/compare';
+import { readJobSpec, runJobCommand } from '../../lib/commands/run_job';
+import { type JobRecord, jobRecordPath, orderRecords, parseJobRecord, parseJobSpec, planStudy, runCompare, toJobJson } from '../../lib/compare';
 import { COST_METRICS, type CompareResults, readResults } from '../../lib/report';
 import { captured, rejection } from '../helpers';
 
@@ -48,12 +48,19 @@ describe('compare: plan, run and collect as jobs', function () {
     expect(toJobJson(back)).to.equal(toJobJson(record));
   });
 
-  it('a spec names what is wrong with it: not JSON, another format, a seed the config does not have', () => {
+  it('a spec or plan file names what is wrong: not JSON, another format, a seed the config does not have, no such line or file', () => {
     const [spec] = planStudy({ ...STUDY, warn: () => undefined });
     expect(() => parseJobSpec('{"format":1', 'plan.jsonl line 2')).to.throw(/plan.jsonl line 2: not JSON/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, format: 9 }), 'x')).to.throw(/x: format 9, expected 1/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, seed: 3 }), 'x')).to.throw(/config.train.seed 0 differs from the job's seed 3/);
     expect(() => parseJobSpec(JSON.stringify({ ...spec, config: { ...spec.config, train: { ...spec.config.train, nope: 1 } } }), 'x')).to.throw(/nope/);
+    const file = path.join(tmp, 'one.jsonl');
+    fs.writeFileSync(file, `${toJobJson(spec)}\n\n`);
+    expect(readJobSpec(file, undefined)).to.deep.equal(spec);
+    expect(() => readJobSpec(file, 1)).to.throw(/--index 1 is past the last spec of .*one.jsonl \(1 specs: 0..0\)/);
+    expect(() => readJobSpec(path.join(tmp, 'nope.jsonl'), 0)).to.throw(/spec file .*nope.jsonl does not exist/);
+    fs.writeFileSync(file, `${toJobJson(spec)}\n{"format":1}\n`);
+    expect(() => readJobSpec(file, 1)).to.throw(/one.jsonl line 2: missing study, id/);
   });
 
   it('plans the same specs in the same order every time, and a changed plan gets another study id', () => {
@@ -63,6 +70,17 @@ describe('compare: plan, run and collect as jobs', function () {
     const b = planStudy({ ...STUDY, sets: ['train.steps=3'], warn: () => undefined });
     expect(b[0].study.id).to.not.equal(a[0].study.id);
     expect(b[0].config.train.steps).to.equal(3);
+  });
+
+  it('collect takes records in any order, puts them in plan order, and names a missing job or a second study', () => {
+    const specs = planStudy({ preset: 'smoke', arms: ['clip', 'mae'], warn: () => undefined });
+    const records = specs.map((spec) => ({ spec }) as JobRecord);
+    expect(specs.map((s) => s.id)).to.deep.equal(['clip-s0', 'mae-s0', 'clip@b4-s0', 'clip@shapes-s0']);
+    expect(orderRecords([...records].reverse()).map((r) => r.spec.id)).to.deep.equal(specs.map((s) => s.id));
+    expect(() => orderRecords(records.slice(1))).to.throw(/lacks 1 of 4 jobs: clip-s0/);
+    expect(() => orderRecords([...records, records[0]])).to.throw(/job clip-s0 has two records/);
+    const other = planStudy({ preset: 'smoke', arms: ['mae'], warn: () => undefined }).map((spec) => ({ spec }) as JobRecord);
+    expect(() => orderRecords([...records, ...other])).to.throw(/records of 2 studies: smoke-\w+ \(4 records\), smoke-\w+ \(1 records\)/);
   });
 
   it('--jobs 1 runs every job in this process and writes one record per job', async () => {
