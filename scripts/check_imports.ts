@@ -13,6 +13,7 @@ export const LAYERS: string[][] = [
   ['commands'],
   ['site'],
   ['browser'],
+  ['queue'],
   ['compare', 'interop'],
   ['run'],
   ['bench'],

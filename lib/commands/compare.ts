@@ -2,11 +2,13 @@
  * `mvlm compare [--preset smoke|quick|full] [--arms a,b,c] [--set key=value]... [--out DIR] [--jobs N] [--quiet]`
  * `mvlm compare --plan [...]`: the study's job specs as JSON lines on stdout (nothing trained).
  * `mvlm compare --collect DIR [--out DIR2]`: a folder of job records to results.json and the report.
+ * `mvlm compare --queue redis://HOST:PORT [...]`: the jobs run on `mvlm worker`s on any machine (lib/queue).
  */
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { initBackend } from '../backend';
 import { COMPARE_PRESETS, collectStudy, defaultJobs, JOBS_DIR, planStudy, readJobRecords, runCompare, toJobJson } from '../compare';
+import { runCompareOnQueue, stopOnSignals } from '../queue';
 import { CompareResults, resultsText } from '../report';
 import { collect, commandParser, integer, runCommand, runs } from './program';
 
@@ -19,6 +21,7 @@ interface CompareOptions {
   plan?: boolean;
   collect?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 export function compareParser(): Command {
@@ -30,7 +33,8 @@ export function compareParser(): Command {
     .option('--jobs <n>', `arm × seed jobs at once, each in its own process (default: cores, ${defaultJobs()} here; 1 = in this process)`, integer(1))
     .option('--plan', 'print the job specs as JSON lines (for `mvlm run-job`) and exit')
     .option('--collect <dir>', 'write results.json and the report from the job records in DIR/jobs/')
-    .option('--quiet', 'one line per job instead of a progress display');
+    .option('--quiet', 'one line per job instead of a progress display')
+    .option('--queue <url>', 'run the jobs on `mvlm worker`s through this Redis (redis://HOST:PORT)');
   return runs(cmd, compare);
 }
 
@@ -63,9 +67,10 @@ async function compare(values: CompareOptions): Promise<number> {
     printResults(results, reportPath, `${records.length} job records from ${values.collect}, study ${records[0].spec.study.id}`);
     return 0;
   }
-  const backend = await initBackend();
   const preset = values.preset;
   const out = values.out ?? path.join('runs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  if (values.queue) return compareOnQueue(values.queue, { preset, out, arms: armList(values.arms), sets: values.set, quiet: values.quiet });
+  const backend = await initBackend();
   const jobs = values.jobs ?? defaultJobs();
   const t0 = Date.now();
   if (!values.quiet) console.error(`[mvlm] compare: each finished job's record goes to ${path.join(out, JOBS_DIR)}/; a rerun with the same --out reuses them`);
@@ -73,5 +78,13 @@ async function compare(values: CompareOptions): Promise<number> {
   const reusedNote = reused.length ? `; ${reused.length} reused from ${path.join(out, JOBS_DIR)}/ (delete a record there to run its job again)` : '';
   const where = jobs === 1 ? 'in this process' : `in ${jobs} child processes`;
   printResults(results, reportPath, `${results.arms.length} arm runs, preset ${preset}, ${((Date.now() - t0) / 1000).toFixed(0)} s on ${backend.backend} ${where}${reusedNote}`);
+  return 0;
+}
+
+async function compareOnQueue(url: string, study: { preset: string; out: string; arms?: string[]; sets?: string[]; quiet?: boolean }): Promise<number> {
+  const t0 = Date.now();
+  const stop = stopOnSignals();
+  const { results, reportPath } = await runCompareOnQueue({ ...study, url, signal: stop.signal }).finally(stop.release);
+  printResults(results, reportPath, `${results.arms.length} arm runs, preset ${study.preset}, ${((Date.now() - t0) / 1000).toFixed(0)} s on the workers of ${url} (${results.backend})`);
   return 0;
 }

@@ -13,6 +13,7 @@ import { runJobParser } from './run_job';
 import { siteParser } from './site';
 import { trainParser } from './train';
 import { useParser } from './use';
+import { workerParser } from './worker';
 
-export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, generateParser, captionParser, compareParser, runJobParser, benchParser, demoParser];
+export const COMMAND_PARSERS = [infoParser, useParser, dataParser, trainParser, evalParser, embedParser, exportParser, siteParser, generateParser, captionParser, compareParser, runJobParser, workerParser, benchParser, demoParser];
 export { mvlmProgram, runProgram, runCommand } from './program';

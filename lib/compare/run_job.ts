@@ -14,7 +14,9 @@ import { Rng } from '../random';
 import { EvalGroup, evaluateModel, subset } from '../run/evaluate';
 import { batchForStep, disposeTrainBatch, Experiment, toTrainBatch } from '../run/setup';
 import { runTraining } from '../run/train_run';
+import type { StepRecord } from '../train';
 import type { CurvePoint, Sample } from '../stats';
+import { type CurveDraft, JobProgressLog, resumableStep } from './job_resume';
 import { JOB_FORMAT, type JobEvalSplit, type JobProgress, type JobRecord, type JobSpec, jobIdOf } from './job';
 
 export interface RunJobOptions {
@@ -23,6 +25,16 @@ export interface RunJobOptions {
   backend: BackendInfo;
   /** Called after every optimizer step. */
   onProgress?: (p: JobProgress) => void;
+  /**
+   * Continue from the newest good checkpoint in the job's run folder, if it has one (a retried
+   * job): the record equals an uninterrupted run's, timings aside. Otherwise start afresh.
+   */
+  resume?: boolean;
+}
+
+/** The job's run folder (checkpoints, metrics.jsonl) under the study folder `out`. */
+export function jobRunDir(out: string, spec: JobSpec): string {
+  return path.join(out, 'arms', jobIdOf(spec.label, spec.seed));
 }
 
 /** Analytic model FLOPs of one training step: forward matmuls × 3. */
@@ -52,12 +64,16 @@ export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord
   const { config, label, seed, arm } = spec;
   const evalSets = [];
   for (const s of spec.eval.splits) evalSets.push(await loadEvalSplit(s, spec.eval.imageSize));
-  const out = path.join(o.out, 'arms', jobIdOf(label, seed));
+  const out = jobRunDir(o.out, spec);
+  const resumeStep = o.resume ? resumableStep(out) : null;
+  // what ran before the checkpoint a resumed job continues from (see job_resume.ts)
+  const progress = new JobProgressLog(out, resumeStep);
   // training time excludes the curve evaluations: the clock starts when training starts and every
   // evaluation's duration is taken off it. The last step's point is read off the final evaluation.
-  const curve: { step: number; seconds: number; metrics: Record<string, Sample> }[] = [];
+  const curve: CurveDraft[] = [...progress.curve];
   let started = 0;
   let evalMs = 0;
+  const trainedSeconds = () => progress.seconds + (Date.now() - started - evalMs) / 1000;
   const curveSplit = evalSets[0];
   const groups: readonly EvalGroup[] = spec.eval.curve.groups;
   const curveOf = (all: Record<string, Sample>) =>
@@ -68,9 +84,10 @@ export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord
       every: spec.eval.curve.every,
       run: async (step: number) => {
         const t0 = Date.now();
-        const seconds = (t0 - started - evalMs) / 1000;
+        const seconds = trainedSeconds();
         if (step === config.train.steps) {
           curve.push({ step, seconds, metrics: {} }); // filled from the final evaluation below
+          progress.addCurve(curve.at(-1)!);
           return {};
         }
         const metrics = await evaluateModel({
@@ -78,13 +95,17 @@ export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord
           groups, reconstructionItems: spec.eval.curve.reconstructionItems,
         });
         curve.push({ step, seconds, metrics });
+        progress.addCurve({ step, seconds, metrics });
         evalMs += Date.now() - t0;
         return metricValues(metrics);
       },
     };
   };
   const onStep = (step: number) => o.onProgress?.({ step, steps: config.train.steps });
-  const { experiment, result } = await runTraining(config, { out, overwrite: true, onStep, evalHook });
+  const onRecords = (records: StepRecord[]) => progress.addHistory(records, trainedSeconds());
+  const resume = resumeStep !== null;
+  const { experiment, result } = await runTraining(config, { out, resume, overwrite: !resume, onStep, onRecords, evalHook });
+  const history = [...progress.history, ...result.history];
   try {
     const samples = await evaluateModel({
       model: experiment.model,
@@ -98,8 +119,8 @@ export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord
     const last = curve.at(-1);
     if (last && last.step === result.step) last.metrics = curveOf(samples);
     const flopsPerStep = await stepFlops(experiment);
-    const trainSeconds = Math.max(1e-9, result.seconds - evalMs / 1000);
-    const trained = result.history.length * config.data.batchSize * config.train.accumulate;
+    const trainSeconds = Math.max(1e-9, progress.seconds + result.seconds - evalMs / 1000);
+    const trained = history.length * config.data.batchSize * config.train.accumulate;
     const curvePoints: CurvePoint[] = curve.map((p) => ({ ...p, flops: p.step * flopsPerStep }));
     const finishedAt = new Date();
     return {
@@ -110,7 +131,7 @@ export async function runJob(spec: JobSpec, o: RunJobOptions): Promise<JobRecord
         objectives: arm.objectives.map((s) => ({ name: s.name, weight: s.weight ?? 1 })),
         seed,
         metrics: metricValues(samples),
-        lossCurve: result.history.map((h) => ({ step: h.step, loss: h.loss, terms: h.terms })),
+        lossCurve: history.map((h) => ({ step: h.step, loss: h.loss, terms: h.terms })),
         curve: curvePoints.map((p) => ({ step: p.step, flops: p.flops, seconds: p.seconds, metrics: metricValues(p.metrics) })),
         wallTimeSec: trainSeconds,
         samplesPerSec: trained / trainSeconds,

@@ -26,6 +26,8 @@ export interface RunTrainingOptions {
   configFile?: string;
   /** Called after every optimizer step (progress over several runs). */
   onStep?: (step: number) => void;
+  /** The step records as the trainer reads them (see TrainTask.onRecords). */
+  onRecords?: TrainTask<unknown>['onRecords'];
   /** Called once the experiment is built, before step 1 (e.g. to add an eval hook). */
   evalHook?: (exp: Experiment) => TrainTask<unknown>['evalHook'];
   /**
@@ -144,6 +146,7 @@ async function trainExperiment(config: ExperimentConfig, opts: RunTrainingOption
         model.afterStep();
         opts.onStep?.(step);
       },
+      onRecords: opts.onRecords,
       evalHook: opts.evalHook?.(exp),
       ...(dp ? { gradients: parallelGradients(dp, config.data.batchSize) } : {}),
     };

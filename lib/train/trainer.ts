@@ -43,6 +43,11 @@ export interface TrainTask<B> {
   /** JSON-serialisable state saved in checkpoints (data cursor, task RNGs), and its restore. */
   extraState?(): unknown;
   restoreExtraState?(state: unknown): void;
+  /**
+   * The steps' records as the trainer reads them (at every log, eval and checkpoint step), each
+   * step once, before that step's checkpoint is written: what a resumed run cannot recompute.
+   */
+  onRecords?(records: StepRecord[]): void;
   /** Evaluation every `every` steps and at the last step; results go to metrics.jsonl as `eval`. */
   evalHook?: { every: number; run(step: number): Promise<Record<string, number>> };
   /**
@@ -169,6 +174,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainConfig & RunOpt
       const read = await monitor.flush(); // throws at the first non-finite step
       interval.push(...read);
       history.push(...read);
+      task.onRecords?.(read);
       let evalResults: Record<string, number> | undefined;
       if (doEval) {
         const e0 = Date.now();
