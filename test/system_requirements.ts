@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { nativeBlasInfo } from '../lib/backend';
+import { pythonWithTorch } from '../lib/bench/torch_row';
 import { findPython } from '../scripts/notebooks/run';
 
 export interface SystemRequirement {
@@ -47,9 +48,9 @@ export const TORCH: SystemRequirement = {
   },
 };
 
-/** Debian's python3, not a pyenv one on the PATH (that has no torch). */
+/** The python3 the bench's PyTorch row finds (lib/bench/torch_row.ts); when none has torch, the one it looked at first. */
 export function torchPython(): string {
-  return process.env.MVLM_TORCH_PYTHON || '/usr/bin/python3';
+  return pythonWithTorch() ?? (process.env.MVLM_TORCH_PYTHON || '/usr/bin/python3');
 }
 
 /** A Redis server binary on the PATH (or MVLM_REDIS_SERVER). */

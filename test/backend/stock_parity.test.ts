@@ -1,7 +1,7 @@
 /**
  * The stock path stays correct: with tfjs-node none of mvlm's wasm kernels run, so every registered
  * objective trains 2 steps on the `cpu` backend (stock kernels only) and must match the wasm run
- * (mvlm's kernels and fixes) in loss and every parameter gradient.
+ * (mvlm's kernels and fixes) in loss and every parameter gradient, leaving no tensor behind.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +12,7 @@ import { VisionLanguageModel, loadFrozenText } from '../../lib/models';
 import { OBJECTIVES, ObjectiveMix, ObjectiveSpec, TrainBatch } from '../../lib/objectives';
 import { writeTinyUseModel } from '../../lib/pretrained';
 import { Rng } from '../../lib/random';
-import { maxRelError, normRelError } from '../helpers';
+import { expectNoLeak, maxRelError, normRelError } from '../helpers';
 import { B, TEXT, disposeBatch, makeBatch, modelFor } from '../objectives/fixtures';
 
 const STEPS = 2;
@@ -78,7 +78,7 @@ describe('backend: the stock kernels (cpu) train every objective as mvlm\'s wasm
   for (const name of Object.keys(OBJECTIVES)) {
     it(`${name}: ${STEPS} steps, loss and every parameter's gradient within ${TOLERANCE} (relative)`, async () => {
       const spec: ObjectiveSpec = name === 'itm' ? { name, negatives: 'hard' } : { name };
-      const fast = await trainSteps(spec, useDir);
+      const fast = await expectNoLeak(() => trainSteps(spec, useDir));
       const stock = await onBackend('cpu', () => trainSteps(spec, useDir));
       for (let i = 0; i < STEPS; i++) {
         expect(maxRelError([fast[i].loss], [stock[i].loss]), `step ${i} loss wasm ${fast[i].loss} cpu ${stock[i].loss}`).to.be.below(TOLERANCE);

@@ -1,19 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BenchConfig, KernelRecord, ParallelRow, TINY, benchTorch, bestRows, formatBench, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
+import { KernelRecord, ParallelRow, benchTorch, bestRows, formatBench, forwardFlops, hotMatmuls, matmulFlops, runBench } from '../../lib/bench';
 import { Linear } from '../../lib/core/layers';
 import { ParamStore } from '../../lib/core/params';
 import { Rng } from '../../lib/random';
 import { expectNoLeak } from '../helpers';
 import { TORCH, describeNeeding, torchPython } from '../system_requirements';
+import { microConfig } from './micro';
 
 /** The tiny reference shrunk so the whole benchmark runs in a few seconds. */
-const MICRO: BenchConfig = {
-  ...TINY,
-  name: 'micro',
-  batchSize: 4,
-  model: { ...TINY.model, imageSize: 16, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: 8 }, pixelDecoder: { width: 32, depth: 0, heads: 2 } },
-};
+const MICRO = microConfig(4);
 
 describe('bench', () => {
   it('matmulFlops counts 2·M·K·N per batch entry, whatever the transpose flags', () => {

@@ -1,19 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BENCH_TASK_MODULE, BENCH_TEXT, BenchConfig, TINY, benchShardTask } from '../../lib/bench';
+import { BENCH_TASK_MODULE, BENCH_TEXT, benchShardTask } from '../../lib/bench';
 import { VisionLanguageModel } from '../../lib/models';
 import { DataParallel, ShardTask, joinFeatures, paramLayout, shardFeatures, shardGradients } from '../../lib/parallel';
 import { Rng } from '../../lib/random';
 import { AdamW } from '../../lib/train/adamw';
 import { MVLM_KERNELS } from '../../lib/backend';
 import { maxRelError } from '../helpers';
+import { microConfig } from '../bench/micro';
 
-const MICRO: BenchConfig = {
-  ...TINY,
-  name: 'micro',
-  batchSize: 8,
-  model: { ...TINY.model, imageSize: 16, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: 8 }, pixelDecoder: { width: 32, depth: 0, heads: 2 } },
-};
+const MICRO = microConfig(8);
 const SEED = 5;
 const source = { module: BENCH_TASK_MODULE, exportName: 'benchShardTask', args: { cfg: MICRO, seed: SEED } };
 

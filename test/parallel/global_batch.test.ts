@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { BENCH_OBJECTIVES, BenchConfig, TINY, benchShardTask, objectiveConfig } from '../../lib/bench';
+import { BENCH_OBJECTIVES, BenchConfig, benchShardTask, objectiveConfig } from '../../lib/bench';
 import { loadConfig } from '../../lib/config';
 import { OBJECTIVES, ObjectiveSpec, objectiveModules } from '../../lib/objectives';
 import { ShardMode, ShardTask, joinFeatures, paramLayout, shardFeatures, shardGradients } from '../../lib/parallel';
@@ -11,14 +11,10 @@ import { writeTinyUseModel } from '../../lib/pretrained';
 import { Rng } from '../../lib/random';
 import { ExperimentConfigSchema, setupExperiment } from '../../lib/run';
 import { experimentShardTask } from '../../lib/run/shard_task';
+import { microConfig } from '../bench/micro';
 
 /** Towers small enough that 3 steps of every objective take seconds; batch 4 in 2 shards of 2. */
-const MICRO: BenchConfig = {
-  ...TINY,
-  name: 'micro',
-  batchSize: 4,
-  model: { ...TINY.model, imageSize: 16, width: 32, depth: 1, heads: 2, embedDim: 16, text: { maxLen: 8 }, pixelDecoder: { width: 32, depth: 0, heads: 2 } },
-};
+const MICRO = microConfig(4);
 const STEPS = 3;
 const LR = 0.1;
 // max |Δw| / max |w| over every trainable weight: measured ≤ 1.2e-7 (a few float32 ulps of the largest weights)
